@@ -1,0 +1,54 @@
+"""The ``qasas`` command. Each subcommand is a thin call into the packages that do the work.
+
+Subcommand modules are imported only when their command runs, so ``qasas lint`` never imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Callable, Sequence
+
+# name -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> exit status.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "play": ("game.commands.play", "play the game (the full-screen TUI, or --plain for line-based play)"),
+    "lint": ("game.tools.lint", "load and check a story; every problem as file:line:col"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qasas",
+        description="Jaysh al-Qasas: a terminal interactive-fiction game, and the tools to write and test its story.",
+        epilog="Run 'qasas COMMAND --help' for a command's options. With no command, 'qasas' starts the game.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
+        _module(module).add_arguments(p)
+    return parser
+
+
+def _module(name: str):  # type: ignore[no-untyped-def]
+    return importlib.import_module(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
+        args_list = ["play", *args_list]
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    run: Callable[[argparse.Namespace], int] = _module(COMMANDS[args.command][0]).run
+    try:
+        return int(run(args) or 0)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

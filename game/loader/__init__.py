@@ -1,0 +1,78 @@
+"""YAML -> engine model. The only package that knows YAML; every error carries file:line:col.
+
+    story = load_story("scenes")          # raises StoryError listing every problem
+    story, problems = check_story("scenes")   # never raises for bad content
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+from ..engine.model import Story
+from .errors import Problem, StoryError, did_you_mean
+from .reader import Reader, _Src, walk_story_files
+from .yamlsafe import compose, read_text
+
+__all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
+
+
+def default_scenes_dir() -> str:
+    """The story shipped with the game: ``scenes/`` beside the package (source checkout or editable install)."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for candidate in (os.path.join(os.path.dirname(here), "scenes"), os.path.join(here, "story_data")):
+        if os.path.isfile(os.path.join(candidate, "story.yaml")):
+            return candidate
+    return os.path.join(os.path.dirname(here), "scenes")
+
+
+def _shown(path: str) -> str:
+    """A path as the author should see it: relative to the working directory when that is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return rel if len(rel) < len(path) else path
+
+
+def check_story(root: str) -> tuple[Story | None, list[Problem]]:
+    """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
+    reader = Reader()
+    manifest, files, problems = walk_story_files(root)
+    reader.problems.extend(problems)
+    digest = hashlib.sha256()
+    shown_files: list[str] = []
+    if manifest is not None:
+        shown = _shown(manifest)
+        reader._manifest_shown = shown
+        text, probs = read_text(manifest, shown)
+        reader.problems.extend(probs)
+        if text is not None:
+            digest.update(b"story.yaml\0" + text.encode() + b"\0")
+            node, probs = compose(text, shown)
+            reader.problems.extend(probs)
+            if node is not None:
+                reader.read_manifest(_Src(shown, text), node)
+    for path in files:
+        shown = _shown(path)
+        shown_files.append(shown)
+        text, probs = read_text(path, shown)
+        reader.problems.extend(probs)
+        if text is None:
+            continue
+        digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
+        node, probs = compose(text, shown)
+        reader.problems.extend(probs)
+        if node is not None:
+            reader.read_scene_file(_Src(shown, text), node)
+    story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
+    return story, sorted(reader.problems)
+
+
+def load_story(root: str | None = None) -> Story:
+    """Load the story in ``root`` (default: the shipped story), raising StoryError with every problem."""
+    story, problems = check_story(root or default_scenes_dir())
+    errors = [p for p in problems if p.severity == "error"]
+    if story is None or errors:
+        raise StoryError(errors or [Problem(root or "", 0, 0, "story could not be loaded")])
+    return story

@@ -1,0 +1,54 @@
+"""Problems an author reads: ``path:line:col: error: message``."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    """One error or warning in a story, sortable by place."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    severity: str = "error"  # 'error' or 'warning'
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}:{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+
+
+class StoryError(Exception):
+    """A story that cannot be loaded; ``problems`` lists every error found, sorted."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        first = str(self.problems[0]) if self.problems else "story could not be loaded"
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.problems]
+        n = sum(1 for p in self.problems if p.severity == "error")
+        lines.append(f"{n} error{'s' if n != 1 else ''}")
+        return "\n".join(lines)
+
+
+def did_you_mean(word: str, pool: Iterable[str]) -> str | None:
+    """The closest name in ``pool`` to a misspelled ``word``, if any is close enough."""
+    matches = difflib.get_close_matches(word, list(pool), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def hint(word: str, pool: Iterable[str]) -> str:
+    best = did_you_mean(word, pool)
+    return f" (did you mean {best!r}?)" if best else ""

@@ -1,0 +1,1 @@
+"""Author tools built on the engine: lint, graph, randomtest, quicktest, schema. No Textual here."""
