@@ -253,7 +253,8 @@ def to_source(node: Node) -> str:
         inner = to_source(node.operand)
         if not isinstance(node.operand, (Num, Bool, Name, Call)):
             inner = f"({inner})"
-        return f"not {inner}" if node.op == "not" else f"-{inner}"
+        # Parenthesise the whole unary: 'not a == b' would otherwise read back as 'not (a == b)'.
+        return f"(not {inner})" if node.op == "not" else f"(-{inner})"
     return f"({to_source(node.left)} {node.op} {to_source(node.right)})"
 
 

@@ -125,10 +125,11 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
         elif kind == "fair":
             v = values[s]
             amt = int(e.amount)
+            # Rounded toward the starting value, so a meter approaches its ends but never pins there.
             if amt >= 0:
-                values[s] = v + ((highs[s] - v) * amt + 50) // 100  # type: ignore[operator]
+                values[s] = v + (highs[s] - v) * amt // 100  # type: ignore[operator]
             else:
-                values[s] = v - ((v - lows[s]) * -amt + 50) // 100  # type: ignore[operator]
+                values[s] = v - (v - lows[s]) * -amt // 100  # type: ignore[operator]
         elif kind == "set":
             values[s] = e.amount
         else:  # add

@@ -59,11 +59,14 @@ def check_story(root: str) -> tuple[Story | None, list[Problem]]:
         text, probs = read_text(path, shown)
         reader.problems.extend(probs)
         if text is None:
+            reader.files_failed = True
             continue
         digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
         node, probs = compose(text, shown)
         reader.problems.extend(probs)
-        if node is not None:
+        if node is None:
+            reader.files_failed = True
+        else:
             reader.read_scene_file(_Src(shown, text), node)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
     return story, sorted(reader.problems)

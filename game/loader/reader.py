@@ -131,6 +131,8 @@ class Reader:
         self.start = ""
         self.start_pos: Pos | None = None
         self.manifest_ok = False
+        # Set when a scene file could not be read at all: references into it would be reported falsely.
+        self.files_failed = False
         self.scenes: list[_RawScene] = []
         self._slot = 0
 
@@ -178,14 +180,22 @@ class Reader:
                 continue
             out[key] = (knode, vnode)
         for key in required:
-            if key not in out:
+            if key not in out and not any(did_you_mean(k.value, (key,)) for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in keys):
                 self.error(src, node, f"{what} is missing required key {key!r}")
         return out
+
+    def sequence(self, src: _Src, node: Node, what: str) -> list[Node] | None:
+        if not isinstance(node, SequenceNode):
+            self.error(src, node, f"{what} must be a list, found {_kind(node)}")
+            return None
+        return node.value if self.tag_ok(src, node) else None
 
     def entries(self, src: _Src, node: Node, what: str) -> list[tuple[ScalarNode, Node]]:
         """Entries of an id-keyed mapping (factions, chapters, ...), with duplicate ids reported."""
         if not isinstance(node, MappingNode):
             self.error(src, node, f"{what} must be a mapping of id: fields, found {_kind(node)}")
+            return []
+        if not self.tag_ok(src, node):
             return []
         seen: dict[str, int] = {}
         out = []
@@ -297,7 +307,10 @@ class Reader:
                     orders[order] = cid
                     self.chapters[cid] = Chapter(cid, title, order, self.pos(src, knode))
         if "factions" in top:
-            for knode, vnode in self.entries(src, top["factions"][1], "'factions'"):
+            fnode = top["factions"][1]
+            if isinstance(fnode, MappingNode) and not fnode.value:
+                self.error(src, fnode, "the story declares no factions (trust needs at least one)")
+            for knode, vnode in self.entries(src, fnode, "'factions'"):
                 self.read_faction(src, knode, vnode)
         if "variables" in top:
             for knode, vnode in self.entries(src, top["variables"][1], "'variables'"):
@@ -362,7 +375,7 @@ class Reader:
         self._slot += 1
 
     def int_range(self, src: _Src, node: Node, what: str) -> tuple[int, int] | None:
-        if not isinstance(node, SequenceNode) or len(node.value) != 2:
+        if not isinstance(node, SequenceNode) or len(node.value) != 2 or not self.tag_ok(src, node):
             self.error(src, node, f"{what} must be a list of two numbers, like [0, 100]")
             return None
         lo = self.integer(src, node.value[0], f"{what} low end")
@@ -407,16 +420,20 @@ class Reader:
                 return
         if default is None:
             return
-        self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, -1, desc, low, high, self.pos(src, knode))
+        # Variables take the slots after the factions' (factions are read first), in manifest order.
+        self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, self._slot, desc, low, high, self.pos(src, knode))
+        self._slot += 1
 
     # ---------------------------------------------------------------------------- scene files
 
     def read_scene_file(self, src: _Src, root: Node) -> None:
         if isinstance(root, SequenceNode):
             self.error(src, root, "a scene file must be a mapping with 'scenes:' (and usually 'chapter:'), found a list")
+            self.files_failed = True
             return
         top = self.mapping(src, root, "the scene file", SCENE_FILE_KEYS, ("scenes",))
         if top is None:
+            self.files_failed = True
             return
         chapter = ""
         chapter_pos = None
@@ -428,6 +445,8 @@ class Reader:
         scenes = top["scenes"][1]
         if not isinstance(scenes, SequenceNode):
             self.error(src, scenes, f"'scenes' must be a list of scenes (each starting with '- id:'), found {_kind(scenes)}")
+            return
+        if not self.tag_ok(src, scenes):
             return
         for snode in scenes.value:
             self.read_scene(src, snode, chapter, chapter_pos)
@@ -473,7 +492,7 @@ class Reader:
             cnode = m["choices"][1]
             if not isinstance(cnode, SequenceNode):
                 self.error(src, cnode, f"'choices' must be a list, found {_kind(cnode)}")
-            else:
+            elif self.tag_ok(src, cnode):
                 seen: dict[str, int] = {}
                 for ch in cnode.value:
                     c = self.read_choice(src, ch, sid)
@@ -487,6 +506,11 @@ class Reader:
         self.scenes.append(raw)
 
     def read_text(self, src: _Src, node: Node, raw: _RawScene) -> None:
+        if isinstance(node, MappingNode):
+            self.error(src, node, "text must be text, or a list of paragraphs and {if, text} passages; found a mapping")
+            return
+        if not self.tag_ok(src, node):
+            return
         items = node.value if isinstance(node, SequenceNode) else [node]
         if isinstance(node, SequenceNode) and not items:
             self.error(src, node, "text is an empty list")
@@ -541,6 +565,8 @@ class Reader:
             return [(t, self.pos(src, node), None, None)] if t else []
         if not isinstance(node, SequenceNode) or not node.value:
             self.error(src, node, "goto must be a scene id or a list of routes ({to: scene, if: ..., chance: ...})")
+            return []
+        if not self.tag_ok(src, node):
             return []
         out: list[tuple[str, Pos, _CondRef | None, int | None]] = []
         last = len(node.value) - 1
@@ -613,14 +639,7 @@ class Reader:
 
     def build(self, root: str, fingerprint: str, files: tuple[str, ...]) -> Story | None:
         """Cross-check everything read and build the Story; None when any error was found."""
-        # Variables take slots after factions, in manifest order.
-        slot = len(self.factions)
-        variables: dict[str, Variable] = {}
-        for v in self.variables.values():
-            variables[v.id] = Variable(v.id, v.type, v.default, slot, v.description, v.low, v.high, v.pos)
-            slot += 1
-        self.variables = variables
-
+        variables = self.variables
         by_id: dict[str, _RawScene] = {}
         for raw in self.scenes:
             first = by_id.get(raw.id)
@@ -637,11 +656,9 @@ class Reader:
         if self.manifest_ok:
             if not self.start:
                 pass
-            elif self.start not in by_id and self.start_pos:
+            elif self.start not in by_id and self.start_pos and not self.files_failed:
                 p = self.start_pos
                 self.problems.append(Problem(p.file, p.line, p.column, f"start scene {self.start!r} does not exist{hint(self.start, by_id)}"))
-            if not self.factions:
-                self.problems.append(Problem(self._manifest_shown, 1, 1, "the story declares no factions"))
 
         names = cond.Names(
             slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in variables.values()}},
@@ -739,7 +756,7 @@ class Reader:
             for rc in raw.choices:
                 routes = []
                 for target, tpos, when_ref, chance in rc.routes:
-                    if target not in by_id:
+                    if target not in by_id and not self.files_failed:
                         self.problems.append(Problem(tpos.file, tpos.line, tpos.column, f"unknown scene {target!r}{hint(target, by_id)}"))
                     routes.append(Route(target, compile_ref(when_ref), chance, tpos))
                 choice = Choice(
@@ -753,9 +770,10 @@ class Reader:
                 raw.date, raw.location, raw.ending, raw.pos, index,
             )
 
+        self.problems = sorted(set(self.problems))
         if any(p.severity == "error" for p in self.problems):
             return None
-        n = len(self.factions) + len(variables)
+        n = self._slot
         defaults: list[Any] = [0] * n
         names_by_slot = [""] * n
         lows = [-(10**18)] * n

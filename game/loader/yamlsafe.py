@@ -115,9 +115,10 @@ def _check_events(text: str, shown: str) -> Problem | None:
 
 _FRIENDLY = (
     ("found character '\\t' that cannot start any token", "a tab character; YAML indentation must use spaces"),
-    ("mapping values are not allowed here", "a ':' where YAML does not expect one; quote text that contains ': '"),
+    ("mapping values are not allowed", "a ':' where YAML does not expect one; quote text that contains ': '"),
     ("found undefined alias", "an alias (*name) refers to no anchor (&name)"),
     ("expected a single document", "more than one YAML document ('---') in one file"),
+    ("exceeded maximum nesting depth", f"YAML is nested too deeply (limit {MAX_NESTING} levels)"),
 )
 
 
