@@ -1,0 +1,1 @@
+"""Benchmarks: ``qasas bench`` and the synthetic stories it measures."""
