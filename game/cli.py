@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("game.commands.play", "play the game (the full-screen TUI, or --plain for line-based play)"),
     "lint": ("game.tools.lint", "load and check a story; every problem as file:line:col"),
+    "replay": ("game.commands.replay", "replay playthrough files and saves headlessly; PASS/FAIL per file"),
 }
 
 
