@@ -15,6 +15,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("game.commands.play", "play the game (the full-screen TUI, or --plain for line-based play)"),
     "lint": ("game.tools.lint", "load and check a story; every problem as file:line:col"),
     "replay": ("game.commands.replay", "replay playthrough files and saves headlessly; PASS/FAIL per file"),
+    "graph": ("game.tools.graph", "draw the story map (scenes by chapter, choices as edges) as Mermaid or DOT"),
+    "randomtest": ("game.tools.randomtest", "play the story thousands of times at random and report what happened"),
+    "quicktest": ("game.tools.quicktest", "explore every reachable state; report unreachable scenes and paths to endings"),
+    "schema": ("game.tools.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
 }
 
 

@@ -4,10 +4,26 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+from collections.abc import Callable
 
+from ..engine import Choice, Condition, Pos, Story
+from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
 from ..loader import Problem, check_story, default_scenes_dir
 from ..sanitize import sanitize
+from .analysis import (
+    FALSE,
+    TRUE,
+    Analysis,
+    Env,
+    Interval,
+    Site,
+    analyse,
+    calls_in,
+    condition_sites,
+    story_effects,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,9 +46,212 @@ def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Pro
     return stats, errors, sorted(warnings)
 
 
-def deep_warnings(story) -> list[Problem]:  # type: ignore[no-untyped-def]
-    """Warnings beyond load errors (reachability, unused variables, ...)."""
-    return []
+def deep_warnings(story: Story) -> list[Problem]:
+    """Warnings beyond load errors, each at file:line:col; every one is certain, never a guess.
+
+    Unreachable scenes; scenes from which no ending can be reached; endings no scene reaches; variables never read
+    or never changed; factions never changed; conditions that can never be true or are always true (interval
+    analysis, see ``game.tools.analysis``); routes that can never be taken; two visible choices with the same
+    label; locations without a glossary entry and glossary terms the story never mentions.
+    """
+    found: list[Problem] = []
+
+    def warn(pos: Pos, message: str) -> None:
+        found.append(Problem(pos.file, pos.line, pos.column, message, "warning"))
+
+    a = analyse(story)
+    _reachability(story, a, warn)
+    _conditions(story, a, warn)
+    _usage(story, warn)
+    _labels(story, warn)
+    _glossary(story, warn)
+    return sorted(set(found))
+
+
+Warn = Callable[[Pos, str], None]
+
+
+def _reachability(story: Story, a: Analysis, warn: Warn) -> None:
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            if scene.id not in a.static_reachable:
+                warn(scene.pos, f"scene {scene.id!r} is never reached: no path from the start scene {story.start!r} leads to it")
+            else:
+                warn(
+                    scene.pos,
+                    f"scene {scene.id!r} is never reached: every way to it is a choice or route that can never be taken",
+                )
+        elif scene.id not in a.can_end:
+            if not any(c.key in a.takeable for c in scene.choices):
+                warn(scene.pos, f"scene {scene.id!r} is a dead end: it is not an ending and none of its choices can ever be taken")
+            else:
+                warn(scene.pos, f"no ending can be reached from scene {scene.id!r}: every way on from it goes round in circles or stops at a dead end")
+    ending_scenes: dict[str, list[str]] = {}
+    for scene in story.scenes.values():
+        if scene.ending:
+            ending_scenes.setdefault(scene.ending, []).append(scene.id)
+    for ending in story.endings.values():
+        scenes = ending_scenes.get(ending.id, [])
+        if not scenes:
+            warn(ending.pos, f"ending {ending.id!r} is never reached: no scene has 'ending: {ending.id}'")
+        elif not any(s in a.reachable for s in scenes):
+            names = ", ".join(repr(s) for s in scenes)
+            warn(ending.pos, f"ending {ending.id!r} is never reached: its scene{'s' if len(scenes) > 1 else ''} {names} can never be reached")
+
+
+def _explain(node: Node, a: Analysis, env: Env | None) -> str:
+    """Why a verdict holds: the ranges of the names the condition reads where it is read, and the facts it uses."""
+    parts = []
+    for name in sorted(names_in(node)):
+        r = a.range_of(name, env)
+        if isinstance(r, Interval):
+            parts.append(f"{name} is always {r}" if r.lo == r.hi else f"{name} stays within {r}")
+        else:
+            parts.append(f"{name} is always {'true' if True in r else 'false'}" if len(r) == 1 else f"{name} can be true or false")
+    for func, arg in sorted(calls_in(node)):
+        verdict = a.facts.call(Call(func, arg, 0, 0))
+        if verdict == TRUE:
+            parts.append(f"{func}({arg}) is always true")
+        elif verdict == FALSE:
+            parts.append(f"{func}({arg}) is never true" + (" (that scene is never reached)" if func == "visited" else " (that choice is never taken)"))
+    return f" (here {'; '.join(parts)})" if parts else ""
+
+
+_NEVER = {
+    "passage": "the passage is never shown",
+    "if": "choice {choice} is never shown",
+    "requires": "choice {choice} is never enabled",
+    "route": "this route is never taken",
+}
+_ALWAYS = {
+    "passage": "it could be left out",
+    "if": "the 'if' could be left out",
+    "requires": "the 'requires' could be left out",
+    "route": "the routes after it are never taken",
+}
+
+
+def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            continue
+        for site in condition_sites(scene):
+            # Judged where the engine reads it: a passage or an 'if' in the scene as entered, a 'requires' only
+            # when its choice is shown, a route's 'if' after the choice's effects and only if the routes before it
+            # did not apply. A condition that is never read at all is left to the other warnings.
+            verdict = a.site_verdict(site)
+            if len(verdict) != 1:
+                continue
+            choice = repr(site.choice.id) if site.choice else ""
+            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice)
+            always = "can never be true" if True not in verdict else "is always true"
+            explain = _explain(site.condition.node, a, a.env_at(site))
+            warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
+        for ch in scene.choices:
+            if ch.key not in a.takeable:
+                continue
+            flags = a.routes[ch.key]
+            for k, route in enumerate(ch.routes):
+                if flags[k]:
+                    continue
+                if route.when is not None and a.site_verdict(Site(scene, "route", route.when, ch, k)) == FALSE:
+                    continue  # already reported as a condition that never holds
+                warn(route.pos, f"the route to {route.target!r} in choice {ch.id!r} is never taken: a route before it always applies")
+
+
+def _usage(story: Story, warn: Warn) -> None:
+    read: set[str] = set()
+    changed: set[str] = set()
+    for scene in story.scenes.values():
+        for site in condition_sites(scene):
+            read |= names_in(site.condition.node)
+        for passage in scene.text:
+            for para in passage.paragraphs:
+                read.update(para.names)
+        for effect, _choice in story_effects(scene):
+            changed.add(effect.target)
+    for v in story.variables.values():
+        if v.id not in read and v.id not in changed:
+            warn(v.pos, f"variable {v.id!r} is never used: no condition or text reads it and no effect changes it")
+        elif v.id not in read:
+            warn(v.pos, f"variable {v.id!r} is changed but never read: no condition or text uses it")
+        elif v.id not in changed:
+            shown = ("true" if v.default else "false") if v.type is bool else str(v.default)
+            warn(v.pos, f"variable {v.id!r} never changes: no effect sets it, so it is always {shown}")
+    for f in story.factions.values():
+        if f.id not in changed:
+            warn(f.pos, f"faction {f.id!r} never changes: no 'trust' or 'fair' effect names it, so trust stays at {f.initial}")
+
+
+def _exclusive(x: Condition | None, y: Condition | None) -> bool:
+    """True when two visibility conditions can obviously never hold together (``a`` / ``not a``, or
+    ``n == 1`` / ``n == 2``), so two choices with the same label are alternatives, never shown side by side."""
+    if x is None or y is None:
+        return False
+    sx, sy = to_source(x.node), to_source(y.node)
+    if sx == f"(not {sy})" or sy == f"(not {sx})" or sx == f"(not ({sy}))" or sy == f"(not ({sx}))":
+        return True
+    nx, ny = x.node, y.node
+    if (
+        isinstance(nx, Binary)
+        and isinstance(ny, Binary)
+        and isinstance(nx.left, Name)
+        and isinstance(ny.left, Name)
+        and nx.left.name == ny.left.name
+        and isinstance(nx.right, (Num, Bool))
+        and isinstance(ny.right, (Num, Bool))
+    ):
+        a, b = nx.right.value, ny.right.value
+        if nx.op == ny.op == "==" and a != b:
+            return True
+        pairs = {("<", ">="), (">=", "<"), ("<=", ">"), (">", "<=")}
+        if (nx.op, ny.op) in pairs and a == b:
+            return True
+    return False
+
+
+def _labels(story: Story, warn: Warn) -> None:
+    for scene in story.scenes.values():
+        seen: dict[str, Choice] = {}
+        for choice in scene.choices:
+            label = " ".join(choice.label.split()).casefold()
+            first = seen.get(label)
+            if first is not None and not _exclusive(first.visible_if, choice.visible_if):
+                warn(choice.pos, f"scene {scene.id!r} has two choices labelled {choice.label!r} ({first.id!r} and {choice.id!r}); a player cannot tell them apart")
+            else:
+                seen.setdefault(label, choice)
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+
+
+def _glossary(story: Story, warn: Warn) -> None:
+    """The glossary convention (scenes/README.md): every location's name contains a glossary term, and every
+    glossary term appears somewhere a player can read it. Text is shown literally, so there is no link markup."""
+    patterns = {term: _term_pattern(term) for term in story.glossary}
+    for loc in story.locations.values():
+        if not any(p.search(loc.name) for p in patterns.values()):
+            warn(loc.pos, f"location {loc.id!r} ({loc.name!r}) has no glossary entry: add a glossary term that appears in its name")
+    texts: list[str] = [story.title]
+    texts += [c.title for c in story.chapters.values()]
+    texts += [f"{f.name}\n{f.description}" for f in story.factions.values()]
+    texts += [v.description for v in story.variables.values()]
+    texts += [e.title for e in story.endings.values()] + [loc.name for loc in story.locations.values()]
+    for scene in story.scenes.values():
+        texts += [scene.title, scene.place, scene.date]
+        for passage in scene.text:
+            for para in passage.paragraphs:
+                texts.append(" ".join(p for p in para.parts if isinstance(p, str)))
+        for choice in scene.choices:
+            texts += [choice.label, choice.reason]
+    corpus = "\n".join(texts)
+    for term, entry in story.glossary.items():
+        if patterns[term].search(corpus):
+            continue
+        others = "\n".join(e.text for t, e in story.glossary.items() if t != term)
+        if not patterns[term].search(others):
+            warn(entry.pos, f"glossary term {term!r} appears nowhere in the story (check its spelling against the text)")
 
 
 def run(args: argparse.Namespace) -> int:

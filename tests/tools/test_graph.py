@@ -1,0 +1,95 @@
+"""qasas graph: the story map as Mermaid or DOT, by chapter, deterministic."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from game.loader import load_story
+from game.tools.graph import render, to_dot, to_mermaid
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ROOT / "tests" / "fixtures" / "tiny"
+
+
+def test_mermaid_groups_scenes_by_chapter_marks_endings_and_labels_edges() -> None:
+    text = to_mermaid(load_story(str(TINY)))
+    assert text.startswith("flowchart TD\n")
+    one = text.index('subgraph c_one["The Gate"]')
+    two = text.index('subgraph c_two["The Road"]')
+    assert one < text.index('s_gate["At the Gate"]') < two < text.index('s_road["The Long Road"]')
+    assert 's_through(["Through (ending: Through the Gate)"])' in text
+    assert '  s_gate -->|"Show the pass [requires has_pass]"| s_through' in text
+    assert '  s_gate -->|"Ask the clerk for a pass [if not has_pass]"| s_gate' in text
+    assert '  s_gate -->|"Win the villagers over [requires guards #gt;= 50]"| s_gate' in text
+    assert '  s_road -->|"Walk on [when chose(gate.bribe)]"| s_turned_back' in text
+    assert '  s_road -->|"Walk on [50%]"| s_lucky' in text
+    assert '  s_road -->|"Walk on [otherwise]"| s_through' in text
+    assert "  class s_through,s_turned_back,s_lucky ending" in text
+    assert "  class s_gate start" in text
+
+
+def test_dot_has_a_cluster_per_chapter_and_escapes_its_strings() -> None:
+    text = to_dot(load_story(str(TINY)))
+    assert text.startswith('digraph "tiny" {') and text.rstrip().endswith("}")
+    assert 'subgraph "cluster_one" {' in text and 'subgraph "cluster_two" {' in text
+    assert '"lucky" [label="Lucky (ending: A Lucky Road)", shape=doubleoctagon' in text
+    assert '"gate" -> "through" [label="Show the pass [requires has_pass]"];' in text
+    # Every statement line ends as DOT requires; braces balance.
+    body = [ln.strip() for ln in text.splitlines()[1:-1]]
+    assert all(ln.endswith((";", "{", "}")) for ln in body)
+    assert text.count("{") == text.count("}")
+
+
+def test_one_chapter_shows_where_it_is_entered_from_and_leads_to() -> None:
+    story = load_story(str(TINY))
+    text = to_mermaid(story, "two")
+    assert "c_one" not in text and 'subgraph c_two["The Road"]' in text
+    assert 's_gate["At the Gate - The Gate"]' in text  # outside the chapter, named with its chapter
+    assert '  s_gate -->|"Take the long road"| s_road' in text
+    assert "class s_gate,s_turned_back,s_through outside" in text
+    dot = to_dot(story, "two")
+    assert '"gate" [label="At the Gate\\n(The Gate)", style=dashed];' in dot
+
+
+def test_output_is_deterministic() -> None:
+    assert render(load_story(str(TINY)), "dot") == render(load_story(str(TINY)), "dot")
+    assert render(load_story(str(TINY))) == render(load_story(str(TINY)))
+
+
+def test_labels_with_quotes_markup_and_reserved_ids_are_safe(make_story) -> None:
+    story = make_story("""\
+        chapter: one
+        scenes:
+          - id: start
+            title: 'The "Start" <b>'
+            text: x
+            choices:
+              - {id: go, label: 'Say "hello" | wave #1 & <run>', requires: guards > 3, goto: end}
+          - {id: end, title: End, ending: won, text: x}
+          - {id: lost, title: "Back\\\\slash", ending: lost, text: x}
+    """)
+    mermaid = to_mermaid(story)
+    assert 's_end(["End (ending: Won)"])' in mermaid  # 'end' is a Mermaid keyword; ids are prefixed
+    edge = next(ln for ln in mermaid.splitlines() if "-->" in ln)
+    label = re.fullmatch(r'  s_start -->\|"(.*)"\| s_end', edge)
+    assert label is not None
+    assert not set(label.group(1)) & set('"<>|`')
+    assert "#quot;hello#quot; #124; wave #35;1 #amp; #lt;run#gt;" in label.group(1)
+    dot = to_dot(story)
+    assert '"start" [label="The \\"Start\\" <b>", penwidth=3];' in dot
+    assert 'label="Back\\\\slash (ending: Lost)"' in dot
+
+
+def test_command_writes_a_file_and_rejects_an_unknown_chapter(tmp_path: Path) -> None:
+    out = tmp_path / "map.mmd"
+    proc = subprocess.run([sys.executable, "-m", "game", "graph", str(TINY), "--output", str(out)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert out.read_text() == render(load_story(str(TINY)))
+    bad = subprocess.run([sys.executable, "-m", "game", "graph", str(TINY), "--chapter", "tow"],
+                         capture_output=True, text=True, check=False)
+    assert bad.returncode == 2
+    assert "unknown chapter 'tow' (did you mean 'two'?); the chapters are: one, two" in bad.stderr
