@@ -1,0 +1,1 @@
+"""Small modal dialogs: confirm (yes/no), error, and the reload-failed choice."""

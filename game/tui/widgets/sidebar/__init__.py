@@ -1,0 +1,1 @@
+"""The game screen's sidebar: the trust meters and the region map."""
