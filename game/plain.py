@@ -124,7 +124,7 @@ class PlainPlayer:
                 try:
                     outcome = self.game.choose(picked.id)
                 except ChoiceError as exc:  # pragma: no cover - views come from the same state
-                    self.say(str(exc))
+                    self.say(sanitize_line(str(exc)))
                     continue
                 self.show_outcome(outcome)
                 break

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable
+
+# Control characters and bidi overrides, shown as Python-style escapes (\n, \x1b, \u202e) in a problem.
+_VISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -16,6 +20,17 @@ class Problem:
     column: int
     message: str
     severity: str = "error"  # 'error' or 'warning'
+
+    def __post_init__(self) -> None:
+        # A problem is one line of plain text whatever a file's name holds: control characters in a name (a
+        # newline could forge another problem line, an escape could drive the terminal) are shown as escapes,
+        # and undecodable bytes (lone surrogates, which no UTF-8 output can carry) as U+FFFD.
+        for name in ("file", "message"):
+            value = getattr(self, name)
+            if not value.isprintable():
+                value = _VISIBLE.sub(lambda m: repr(m.group())[1:-1], value)
+                value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                object.__setattr__(self, name, value)
 
     def __str__(self) -> str:
         where = self.file

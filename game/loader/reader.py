@@ -157,10 +157,11 @@ class Reader:
     def mapping(
         self, src: _Src, node: Node, what: str, keys: tuple[str, ...], required: tuple[str, ...] = ()
     ) -> dict[str, tuple[ScalarNode, Node]] | None:
+        # The tag first: a python/object tag says more about the file than "must be a mapping" would.
+        if not self.tag_ok(src, node):
+            return None
         if not isinstance(node, MappingNode):
             self.error(src, node, f"{what} must be a mapping (key: value), found {_kind(node)}")
-            return None
-        if not self.tag_ok(src, node):
             return None
         out: dict[str, tuple[ScalarNode, Node]] = {}
         for knode, vnode in node.value:
@@ -185,10 +186,12 @@ class Reader:
         return out
 
     def sequence(self, src: _Src, node: Node, what: str) -> list[Node] | None:
+        if not self.tag_ok(src, node):
+            return None
         if not isinstance(node, SequenceNode):
             self.error(src, node, f"{what} must be a list, found {_kind(node)}")
             return None
-        return node.value if self.tag_ok(src, node) else None
+        return node.value
 
     def entries(self, src: _Src, node: Node, what: str) -> list[tuple[ScalarNode, Node]]:
         """Entries of an id-keyed mapping (factions, chapters, ...), with duplicate ids reported."""
@@ -211,10 +214,10 @@ class Reader:
         return out
 
     def text(self, src: _Src, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
+        if not self.tag_ok(src, node):
+            return None
         if not isinstance(node, ScalarNode):
             self.error(src, node, f"{what} must be text, found {_kind(node)}")
-            return None
-        if not self.tag_ok(src, node):
             return None
         if node.tag == _STD + "null" and not node.style:
             if empty_ok:
@@ -643,6 +646,12 @@ class Reader:
         by_id: dict[str, _RawScene] = {}
         for raw in self.scenes:
             first = by_id.get(raw.id)
+            if first is not None and first.pos == raw.pos:
+                # The same scene node read twice: an alias (*name) repeats it in the list.
+                self.problems.append(
+                    Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"scene {raw.id!r} is listed twice (an alias repeats it)")
+                )
+                continue
             if first is not None:
                 self.problems.append(
                     Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"duplicate scene id {raw.id!r} (also at {first.pos})")
@@ -770,8 +779,16 @@ class Reader:
                 raw.date, raw.location, raw.ending, raw.pos, index,
             )
 
-        self.problems = sorted(set(self.problems))
+        # Drop repeats keeping the reading order: a nearly sorted list sorts in linear time, a set's order would
+        # cost a full sort (minutes of comparisons for a file with hundreds of thousands of errors).
+        self.problems = sorted(dict.fromkeys(self.problems))
         if any(p.severity == "error" for p in self.problems):
+            return None
+        if self.start not in scenes:
+            # Checks above stay quiet about the start when a file failed to read; that failure must have been
+            # reported, but a story without its start scene must never be built whatever the reason.
+            where = self.start_pos or Pos(self._manifest_shown, 0, 0)
+            self.problems.append(Problem(where.file, where.line, where.column, f"start scene {self.start!r} does not exist"))
             return None
         n = self._slot
         defaults: list[Any] = [0] * n
@@ -859,11 +876,23 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
                 is_dir = e.is_dir()
             except OSError:
                 is_dir = False
+            if (is_dir or e.name.endswith((".yaml", ".yml"))) and not _utf8_name(e.name):
+                # Undecodable bytes come back as lone surrogates, which no UTF-8 output (or digest) can carry.
+                problems.append(Problem(path, 0, 0, "the name is not valid UTF-8; rename it"))
+                continue
             if is_dir:
                 visit(path, depth + 1)
             elif e.name.endswith((".yaml", ".yml")) and path != manifest:
                 if e.is_symlink() and not os.path.exists(path):
                     problems.append(Problem(path, 0, 0, "broken symbolic link"))
+                    continue
+                try:
+                    is_file = e.is_file()
+                except OSError:
+                    is_file = False
+                if not is_file:
+                    # A FIFO would block the first read forever, and a device (/dev/zero) never ends.
+                    problems.append(Problem(path, 0, 0, "not a regular file (a pipe, device or socket); a scene file must be a plain file"))
                     continue
                 files.append(path)
 
@@ -872,6 +901,14 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
         problems.append(Problem(root, 0, 0, f"too many scene files ({len(files)}; the limit is 5000)"))
         files = files[:5000]
     return manifest_path, files, problems
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 Loader = Callable[[str], Story]

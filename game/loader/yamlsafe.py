@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 import re
+import stat
+import unicodedata
 
 import yaml
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from .errors import Problem
 
@@ -20,12 +23,22 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NESTING = 64
 MAX_ALIASES = 10_000
+# How many nodes aliases may add to a document when expanded. The composed tree shares one node per anchor, but the
+# story reader walks an aliased node once per alias, so "billion laughs" (anchors of lists of aliases of lists of
+# aliases...) would cost it exponential time. Sharing an effect or two between choices adds a handful.
+MAX_ALIAS_EXPANSION = 100_000
+# An anchor ('&name' after a space, a flow indicator or at the start of a line): only documents with one can alias.
+_ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]", re.M)
 
 # libyaml's composer recurses in C and can crash the process on ~20,000-deep input, so such a document must never
 # reach it. Cheap signs of deep nesting (flow brackets that stack up, long one-line runs of block indicators, very
 # deep indentation) trigger a full event pass that measures the real depth; ordinary stories never pay for it.
 _BRACKETS = re.compile(r"[^\[\]{}]+")
-_BLOCK_HINT = re.compile(r"(?:[-?][ \t]+){8,}|^[ \t]{160,}\S", re.M)
+# Each starts with a character class or a literal, which `re` scans ahead for; written as one pattern starting with
+# an alternation (r"(?:[-?][ \t]+){8,}|^[ \t]{160,}\S", re.M), it was tried at every position of every file, which
+# took as long as composing the YAML. Same matches: a deep indent is one at the start of a line.
+_BLOCK_RUN = re.compile(r"[-?][ \t]+(?:[-?][ \t]+){7,}")
+_DEEP_INDENT = re.compile(r"\n[ \t]{160,}\S")
 
 
 def _might_nest_deeply(text: str) -> bool:
@@ -39,15 +52,19 @@ def _might_nest_deeply(text: str) -> bool:
                     return True
         elif depth:
             depth -= 1
-    return _BLOCK_HINT.search(text) is not None
+    return _BLOCK_RUN.search(text) is not None or _DEEP_INDENT.search("\n" + text) is not None
 
 
 def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
     """Read a file as UTF-8 text within the size limit. Returns (text, problems)."""
     try:
-        size = os.stat(path).st_size
+        st = os.stat(path)
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]
+    if not stat.S_ISREG(st.st_mode):
+        # Opening a FIFO blocks until a writer comes; a device such as /dev/zero never ends.
+        return None, [Problem(shown, 0, 0, "not a regular file (a pipe, device or socket)")]
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         mb = size / (1024 * 1024)
         return None, [
@@ -58,6 +75,10 @@ def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]
+    if len(data) > MAX_FILE_BYTES:  # it grew after the size check
+        return None, [Problem(shown, 0, 0, f"file is too large (the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")]
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [Problem(shown, 1, 1, "file is UTF-32 encoded; save it as UTF-8")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(shown, 1, 1, "file is UTF-16 encoded; save it as UTF-8")]
     if data.startswith(b"\xef\xbb\xbf"):
@@ -87,11 +108,88 @@ def compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         return None, [_from_yaml_error(exc, shown)]
+    except yaml.reader.ReaderError as exc:
+        return None, [_from_reader_error(exc, text, shown)]
     except yaml.YAMLError as exc:  # errors without a mark
-        return None, [Problem(shown, 0, 0, f"YAML error: {exc}")]
+        return None, [Problem(shown, 0, 0, f"YAML error: {' '.join(str(exc).split())}")]
     except RecursionError:
         return None, [Problem(shown, 0, 0, f"YAML is nested too deeply (limit {MAX_NESTING} levels)")]
+    if node is None:
+        # No document at all (a lone byte-order mark, say): a caller must never take "no node" for "no problem".
+        return None, [Problem(shown, 1, 1, "file is empty")]
+    if "&" in text and _ANCHOR.search(text):  # the quick test first: the pattern is tried at every position
+        problem = _check_aliases(node, shown)
+        if problem is not None:
+            return None, [problem]
     return node, []
+
+
+def _check_aliases(root: Node, shown: str) -> Problem | None:
+    """Refuse a document whose aliases form a loop (``&a [*a]``) or expand to more than MAX_ALIAS_EXPANSION nodes.
+
+    One iterative depth-first pass, memoising each node's expanded size, so the check itself is linear in the
+    document however much its aliases would expand.
+    """
+    on_path = -1
+    size: dict[int, int] = {id(root): on_path}
+    extra = 0  # nodes added by reaching an already-counted node again, i.e. through an alias
+    stack: list[tuple[Node, list[Node], int, int]] = [(root, _children(root), 0, 1)]
+    while stack:
+        node, kids, i, total = stack[-1]
+        if i == len(kids):
+            stack.pop()
+            size[id(node)] = total
+            if stack:
+                parent, pkids, pi, ptotal = stack[-1]
+                stack[-1] = (parent, pkids, pi, ptotal + total)
+            continue
+        child = kids[i]
+        stack[-1] = (node, kids, i + 1, total)
+        known = size.get(id(child))
+        if known is None:
+            size[id(child)] = on_path
+            stack.append((child, _children(child), 0, 1))
+        elif known == on_path:
+            m = child.start_mark
+            return Problem(
+                shown, m.line + 1, m.column + 1,
+                "this anchor (&name) is used inside itself through an alias (*name); a story cannot contain a loop",
+            )
+        else:
+            extra += known
+            if extra > MAX_ALIAS_EXPANSION:
+                m = node.start_mark
+                return Problem(
+                    shown, m.line + 1, m.column + 1,
+                    f"aliases (*name) here repeat too much: expanded, the file would have over {MAX_ALIAS_EXPANSION:,} "
+                    "more values; write the repeated parts out",
+                )
+            stack[-1] = (node, kids, i + 1, total + known)
+    return None
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return node.value
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
+
+
+def _from_reader_error(exc: yaml.reader.ReaderError, text: str, shown: str) -> Problem:
+    """A character YAML refuses (control characters, non-characters): where it is and what it is.
+
+    The first occurrence of the character is where the reader stopped (it stops at the first unacceptable one), which
+    avoids the C and Python readers' different offsets (bytes or characters).
+    """
+    ch = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    i = text.find(ch)
+    what = "a control character" if unicodedata.category(ch) == "Cc" else "a character YAML does not allow"
+    message = f"{what} (U+{ord(ch):04X}) is in the file; remove it"
+    if i < 0:
+        return Problem(shown, 0, 0, message)
+    line = text.count("\n", 0, i) + 1
+    return Problem(shown, line, i - text.rfind("\n", 0, i), message)
 
 
 def _check_events(text: str, shown: str) -> Problem | None:
@@ -119,6 +217,7 @@ _FRIENDLY = (
     ("found undefined alias", "an alias (*name) refers to no anchor (&name)"),
     ("expected a single document", "more than one YAML document ('---') in one file"),
     ("exceeded maximum nesting depth", f"YAML is nested too deeply (limit {MAX_NESTING} levels)"),
+    ("found duplicate anchor", "an anchor (&name) is defined twice; give each anchor its own name"),
 )
 
 
@@ -128,7 +227,7 @@ def _from_yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
     context = (exc.context or "").strip()
     message = problem or context or "invalid YAML"
     for needle, better in _FRIENDLY:
-        if needle in message:
+        if needle in message or needle in context:
             message = better
             break
     else:

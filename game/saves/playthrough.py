@@ -42,6 +42,10 @@ from .store import MAX_SAVE_BYTES, STORY_ID, SaveData, SaveError, decode_text, r
 UPDATE_ENV = "QASAS_UPDATE_GOLDEN"
 MAX_NODES = 200_000
 MAX_DEPTH = 32
+# The YAML 1.1 standard tags, as the story loader allows: any other (!!python/..., !custom) is refused, not ignored.
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null", "float", "timestamp", "seq", "map")
+)
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _KEY = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
@@ -136,6 +140,8 @@ class _YamlReader:
         self.count += 1
         if self.count > MAX_NODES or depth > MAX_DEPTH:
             raise PlaythroughError(f"{self.where(node)}: the file is too large or nested too deeply")
+        if node.tag not in _STANDARD_TAGS:
+            raise PlaythroughError(f"{self.where(node)}: YAML tag {sanitize_line(node.tag)!r} is not allowed in a playthrough")
         if isinstance(node, yaml.MappingNode):
             out: dict[str, _Node] = {}
             wheres: dict[str, str] = {}
