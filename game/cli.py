@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 # name -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> exit status.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -19,10 +19,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "randomtest": ("game.tools.randomtest", "play the story thousands of times at random and report what happened"),
     "quicktest": ("game.tools.quicktest", "explore every reachable state; report unreachable scenes and paths to endings"),
     "schema": ("game.tools.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
+    "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
+    """The ``qasas`` parser, with the options of ``commands`` (default: all). ``main`` asks only for the command
+    being run, so start-up imports one command module and ``qasas --help`` imports none."""
     parser = argparse.ArgumentParser(
         prog="qasas",
         description="Jaysh al-Qasas: a terminal interactive-fiction game, and the tools to write and test its story.",
@@ -31,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         p = sub.add_parser(name, help=help_text, description=help_text[:1].upper() + help_text[1:] + ".")
-        _module(module).add_arguments(p)
+        if commands is None or name in commands:
+            _module(module).add_arguments(p)
     return parser
 
 
@@ -43,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         args_list = ["play", *args_list]
-    parser = build_parser()
+    parser = build_parser([args_list[0]] if args_list[0] in COMMANDS else [])
     args = parser.parse_args(args_list)
     run: Callable[[argparse.Namespace], int] = _module(COMMANDS[args.command][0]).run
     try:

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from game.engine import Story
 from game.loader import load_story
+
+# The story cache is on for every load; keep the suite's entries (and those of the subprocesses it starts, which
+# inherit the environment) out of the user's own cache directory.
+if "QASAS_CACHE" not in os.environ:
+    os.environ["QASAS_CACHE"] = tempfile.mkdtemp(prefix="qasas-test-cache-")
+    atexit.register(shutil.rmtree, os.environ["QASAS_CACHE"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "fixtures" / "tiny"

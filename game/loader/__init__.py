@@ -11,6 +11,7 @@ import hashlib
 import os
 
 from ..engine.model import Story
+from . import cache
 from .errors import Problem, StoryError, did_you_mean
 from .reader import Reader, _Src, walk_story_files
 from .yamlsafe import compose, read_text
@@ -52,6 +53,13 @@ def check_story(root: str) -> tuple[Story | None, list[Problem]]:
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     reader = Reader()
     manifest, files, problems = walk_story_files(root)
+    use_cache = manifest is not None and not problems and cache.enabled()
+    if use_cache and manifest is not None:
+        # A valid story whose files are byte for byte those last loaded comes back from the cache, without YAML.
+        paths = [manifest, *files]
+        hit = cache.lookup(root, paths, [_shown(p) for p in paths])
+        if hit is not None:
+            return hit
     reader.problems.extend(problems)
     digest = hashlib.sha256()
     shown_files: list[str] = []
@@ -82,7 +90,11 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         else:
             reader.read_scene_file(_Src(shown, text), node)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    return story, sorted(reader.problems)
+    found = sorted(reader.problems)
+    if use_cache and story is not None and manifest is not None:
+        # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
+        cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])
+    return story, found
 
 
 def load_story(root: str | None = None) -> Story:

@@ -1,0 +1,384 @@
+"""``qasas bench``: every figure beside its baseline measured in the same run, and the targets they are held to.
+
+Every measurement runs in fresh worker processes (``game.bench.worker``, ``game.bench.startup``); baseline and
+subject samples alternate, and the figures are medians. Synthetic stories and the story cache live in a temporary
+directory, so a cold load is really cold and the player's own cache is never touched.
+
+The result is one JSON-ready object (see ``KEYS`` and the README's performance section)::
+
+    {"version": 1, "story": dir, "quick": bool, "runs": int, "machine": {...}, "duration_s": float,
+     "figures": {name: {"what", "unit", "value", "baseline"?, "ratio"?, ...} or {"what", "error"}},
+     "targets": [{"what", "figure", "measure", "value", "limit", "met"}]}
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from . import startup
+from .measure import BenchError, child_env, machine, median, run_json, worker_command
+from .synthetic import write_synthetic
+
+VERSION = 1
+SIZES = (1000, 10_000)
+
+# Every figure a run reports, in the order of the table.
+KEYS = (
+    "startup", "startup_memory", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
+    "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
+    "play_1000_jobs2", "replay_1000", "keypress",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How much to measure: ``runs`` samples per figure, playthroughs for ``play_seconds`` per sample."""
+
+    runs: int
+    play_seconds: float
+    presses: int
+    replay_repeats: int
+    quick: bool = False
+
+
+FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30)
+QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True)
+
+Progress = Callable[[str], None]
+
+WHAT = {
+    "startup": "start-up to the first frame (headless)",
+    "startup_memory": "peak memory at the first frame",
+    "load_shipped": "cold load + validation, shipped story",
+    **{
+        f"load_{n}_{kind}": f"{kind} load + validation, synthetic {n:,} scenes"
+        for n in SIZES
+        for kind in ("cold", "warm")
+    },
+    **{f"load_{n}_miss": f"cold load + writing the cache, synthetic {n:,} scenes" for n in SIZES},
+    "play_shipped": "random playthroughs, shipped story, one core",
+    "play_1000": "random playthroughs, synthetic 1,000 scenes, one core",
+    "play_10000": "random playthroughs, synthetic 10,000 scenes, one core",
+    "play_1000_jobs2": "random playthroughs, synthetic 1,000 scenes, --jobs 2",
+    "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
+    "keypress": "key press to the next scene rendered (Pilot)",
+}
+
+
+def run_bench(
+    settings: Settings, scenes: str, progress: Progress = lambda _: None, *, shipped: bool = True
+) -> dict[str, Any]:
+    """Measure everything with the story in ``scenes`` (``shipped``: the game's own, which the start-up probe then
+    finds by itself, as ``qasas`` does). A figure that cannot be measured carries an "error" instead."""
+    started = time.perf_counter()
+    story_option = None if shipped else scenes
+    figures: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="qasas-bench-") as tmp:
+        env = child_env({"QASAS_CACHE": os.path.join(tmp, "cache")})
+        synthetic = {}
+        for n in SIZES:
+            synthetic[n] = os.path.join(tmp, f"synthetic-{n}")
+            write_synthetic(n, synthetic[n])
+
+        progress("start-up to the first frame")
+        _guard(figures, ("startup", "startup_memory"), partial(_startup, settings, env, story_option))
+        progress("loading the shipped story")
+        _guard(figures, ("load_shipped",), partial(_loads, settings, env, scenes, "load_shipped", tmp))
+        for n in SIZES:
+            progress(f"loading the synthetic story of {n:,} scenes")
+            keys = (f"load_{n}_cold", f"load_{n}_warm", f"load_{n}_miss")
+            _guard(figures, keys, partial(_loads, settings, env, synthetic[n], f"load_{n}", tmp))
+        progress("random playthroughs")
+        _guard(figures, ("play_shipped",), partial(_play, settings, env, scenes, "play_shipped", jobs=1))
+        for n in SIZES:
+            _guard(figures, (f"play_{n}",), partial(_play, settings, env, synthetic[n], f"play_{n}", jobs=1))
+        jobs2 = partial(_play, settings, env, synthetic[1000], "play_1000_jobs2", jobs=2)
+        _guard(figures, ("play_1000_jobs2",), jobs2)
+        progress("replays")
+        _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
+        progress("key presses in the TUI")
+        _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
+    if not shipped:
+        for key in ("load_shipped", "play_shipped"):
+            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (--scenes)"
+    return {
+        "version": VERSION,
+        "story": scenes,
+        "quick": settings.quick,
+        "runs": settings.runs,
+        "machine": machine(),
+        "duration_s": round(time.perf_counter() - started, 1),
+        "figures": {key: figures[key] for key in KEYS},
+        "targets": targets(figures),
+    }
+
+
+def _guard(
+    figures: dict[str, dict[str, Any]], keys: tuple[str, ...], measure: Callable[[], dict[str, Any]]
+) -> None:
+    """Run one measurement; on failure, its figures carry the reason and the rest of the bench goes on."""
+    try:
+        figures.update(measure())
+    except BenchError as exc:
+        for key in keys:
+            figures[key] = {"error": str(exc)}
+    for key in keys:
+        figures[key].setdefault("what", WHAT.get(key, key))
+
+
+def _ratio(value: float, baseline: float) -> float:
+    return round(value / baseline, 3) if baseline else float("nan")
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+
+def _startup(settings: Settings, env: dict[str, str], scenes: str | None) -> dict[str, Any]:
+    game, bare = startup.measure(max(settings.runs, 1), env, scenes)
+    ff = median([s["first_frame_ms"] for s in game])
+    ff_bare = median([s["first_frame_ms"] for s in bare])
+    mem = median([s["peak_mib"] for s in game])
+    mem_bare = median([s["peak_mib"] for s in bare])
+    return {
+        "startup": {
+            "unit": "ms", "value": round(ff, 1), "baseline": round(ff_bare, 1), "ratio": _ratio(ff, ff_bare),
+            "baseline_is": "a bare Textual app (Header, Static, Footer) started the same way",
+            "exit_ms": round(median([s["exit_ms"] for s in game]), 1),
+            "baseline_exit_ms": round(median([s["exit_ms"] for s in bare]), 1),
+            "samples": [round(s["first_frame_ms"], 1) for s in game],
+            "baseline_samples": [round(s["first_frame_ms"], 1) for s in bare],
+        },
+        "startup_memory": {
+            "unit": "MiB", "value": round(mem, 1), "baseline": round(mem_bare, 1), "ratio": _ratio(mem, mem_bare),
+            "baseline_is": "the same bare Textual app",
+        },
+    }
+
+
+def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: str) -> dict[str, Any]:
+    """Cold load + validation of ``root`` against bare yaml.load of the same files: figure ``key`` (the shipped
+    story), or for a synthetic story ``key_cold``, ``key_warm`` (from the cache) and ``key_miss`` (a cold load that
+    writes the cache, as the first load after an edit does)."""
+    warm = key != "load_shipped"
+    cold_env = {**env, "QASAS_NO_CACHE": "1"}
+    prime = run_json(worker_command("load", "story", root), env)  # fills the cache, and the OS's file cache
+    samples: dict[str, list[dict[str, Any]]] = {"bare": [], "cold": [], "warm": [], "miss": []}
+    for run in range(max(settings.runs, 1)):
+        samples["bare"].append(run_json(worker_command("load", "bare", root), env))
+        samples["cold"].append(run_json(worker_command("load", "story", root), cold_env))
+        if warm:
+            hit = run_json(worker_command("load", "story", root), env)
+            if not hit.get("cache", {}).get("hits"):
+                raise BenchError(f"the warm load of {root} did not come from the cache: {hit.get('cache')}")
+            samples["warm"].append(hit)
+            empty = {**env, "QASAS_CACHE": os.path.join(tmp, f"empty-cache-{key}-{run}")}
+            miss = run_json(worker_command("load", "story", root), empty)
+            if miss.get("cache", {}).get("stores") != 1:
+                raise BenchError(f"the first load of {root} did not write the cache: {miss.get('cache')}")
+            samples["miss"].append(miss)
+
+    def wall(kind: str) -> float:
+        return median([s["wall_ms"] for s in samples[kind]])
+
+    def cpu(kind: str) -> float:
+        return median([s["cpu_ms"] for s in samples[kind]])
+
+    def figure(kind: str) -> dict[str, Any]:
+        return {
+            "unit": "ms", "value": round(wall(kind), 1), "baseline": round(wall("bare"), 1),
+            "ratio": _ratio(wall(kind), wall("bare")),
+            "baseline_is": "yaml.load with CSafeLoader of the same files, nothing else",
+            "cpu_ms": round(cpu(kind), 1), "baseline_cpu_ms": round(cpu("bare"), 1),
+            "cpu_ratio": _ratio(cpu(kind), cpu("bare")),
+            "samples": [round(s["wall_ms"], 1) for s in samples[kind]],
+            "baseline_samples": [round(s["wall_ms"], 1) for s in samples["bare"]],
+            "scenes": prime["scenes"],
+        }
+
+    if not warm:
+        return {key: figure("cold")}
+    return {f"{key}_cold": figure("cold"), f"{key}_warm": figure("warm"), f"{key}_miss": figure("miss")}
+
+
+def _play(settings: Settings, env: dict[str, str], root: str, key: str, *, jobs: int) -> dict[str, Any]:
+    """Choices and playthroughs per second: ``jobs`` workers started together; with 2, the speed-up over 1 too."""
+    rates: dict[int, list[tuple[float, float]]] = {1: [], jobs: []}
+    for run in range(max(settings.runs, 1)):
+        for j in sorted(rates):
+            rates[j].append(_play_once(env, root, settings.play_seconds, j, seed=1000 * run))
+    one = median([c for c, _ in rates[1]])
+    value = round(median([c for c, _ in rates[jobs]]))
+    out: dict[str, Any] = {
+        "unit": "choices/s",
+        "value": value,
+        "playthroughs_per_s": round(median([p for _, p in rates[jobs]]), 1),
+        "samples": [round(c) for c, _ in rates[jobs]],
+        "jobs": jobs,
+    }
+    if jobs > 1:
+        out["one_job"] = round(one)
+        out["speedup"] = _ratio(value, one)
+    return {key: out}
+
+
+def _play_once(env: dict[str, str], root: str, seconds: float, jobs: int, seed: int) -> tuple[float, float]:
+    """One sample: ``jobs`` workers load the story, then play for ``seconds`` from the same moment."""
+    import json
+
+    procs = [
+        subprocess.Popen(
+            worker_command("play", root, str(seconds), str(seed + j)), env=env, stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for j in range(jobs)
+    ]
+    try:
+        for p in procs:  # each says it is ready (story loaded) before any starts
+            line = p.stdout.readline() if p.stdout else ""
+            if '"ready"' not in line:
+                p.wait(timeout=60)
+                try:
+                    reason = str(json.loads(line)["error"])
+                except (ValueError, KeyError, TypeError):
+                    tail = (p.stderr.read() if p.stderr else "").strip().splitlines()[-5:]
+                    reason = "a playthrough worker failed: " + (line.strip() or "\n".join(tail))
+                raise BenchError(reason)
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        results: list[dict[str, Any]] = []
+        for p in procs:
+            out, err = p.communicate(timeout=seconds + 120)
+            data: dict[str, Any] = (
+                json.loads(out.strip().splitlines()[-1]) if out.strip() else {"error": err.strip()[-500:]}
+            )
+            if "error" in data:
+                raise BenchError(str(data["error"]))
+            results.append(data)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    choices = sum(r["choices"] / r["seconds"] for r in results)
+    plays = sum(r["playthroughs"] / r["seconds"] for r in results)
+    return choices, plays
+
+
+def _replay(settings: Settings, env: dict[str, str], root: str) -> dict[str, Any]:
+    out = run_json(worker_command("replay", root, "1000", str(settings.replay_repeats)), env)
+    return {"replay_1000": {"unit": "ms", "value": round(median(out["ms"]), 2), "steps": out["steps"],
+                            "samples": [round(x, 2) for x in out["ms"]]}}
+
+
+def _keypress(settings: Settings, env: dict[str, str], root: str, tmp: str) -> dict[str, Any]:
+    saves = os.path.join(tmp, "saves")
+    out = run_json(worker_command("keypress", root, str(settings.presses), saves), env)
+    ms = sorted(out["ms"])
+    return {"keypress": {"unit": "ms", "value": round(median(ms), 1), "max": round(ms[-1], 1),
+                         "presses": len(ms), "samples": [round(x, 1) for x in out["ms"]]}}
+
+
+# ------------------------------------------------------------------------------------------- targets
+
+# (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
+# over the same field of another. Loads are judged on CPU time: they are single-threaded and read files already in
+# the OS's cache, so CPU time is their wall-clock time on an idle machine, and on a busy one it leaves out the
+# other tenants (the wall-clock figures are in the table too).
+TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
+    ("start-up time vs bare Textual", "startup", "ratio", 1.2, "<="),
+    ("peak memory vs bare Textual", "startup_memory", "ratio", 1.3, "<="),
+    ("cold load, shipped story, vs bare yaml.load (CPU)", "load_shipped", "cpu_ratio", 1.3, "<="),
+    ("cold load, 1,000 scenes, vs bare yaml.load (CPU)", "load_1000_cold", "cpu_ratio", 1.3, "<="),
+    ("cold load, 10,000 scenes, vs bare yaml.load (CPU)", "load_10000_cold", "cpu_ratio", 1.3, "<="),
+    ("linear: cold 10,000 / cold 1,000 scenes (CPU)", "load_10000_cold", "cpu_ms/load_1000_cold", 11.0, "<="),
+    ("warm / cold load, 10,000 scenes (CPU)", "load_10000_warm", "cpu_ms/load_10000_cold", 0.1, "<="),
+    ("choices per second, synthetic 1,000, one core", "play_1000", "value", 100_000, ">="),
+    ("choices per second, synthetic 10,000, one core", "play_10000", "value", 100_000, ">="),
+    ("speed-up with --jobs 2", "play_1000_jobs2", "speedup", 1.7, ">="),
+    ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
+    ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
+)
+
+
+def targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each target with the value it was judged on; ``met`` is None when a figure could not be measured."""
+    out = []
+    for what, key, measure, limit, op in TARGETS:
+        fig = figures.get(key, {})
+        value: float | None
+        if "/" in measure:
+            field, other = measure.split("/")
+            a, b = fig.get(field), figures.get(other, {}).get(field)
+            value = round(a / b, 3) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else None
+        else:
+            raw = fig.get(measure)
+            value = raw if isinstance(raw, (int, float)) else None
+        met = None if value is None or math.isnan(value) else (value <= limit if op == "<=" else value >= limit)
+        out.append({"what": what, "figure": key, "measure": measure, "value": value, "limit": limit, "op": op,
+                    "met": met})
+    return out
+
+
+# ------------------------------------------------------------------------------------------- the table
+
+
+def _num(x: float, unit: str) -> str:
+    if unit == "choices/s":
+        return f"{x:,.0f}/s"
+    if unit == "MiB":
+        return f"{x:.1f} MiB"
+    return f"{x:,.1f} ms" if x < 100 else f"{x:,.0f} ms"
+
+
+def format_table(data: dict[str, Any]) -> str:
+    """The figures and targets as two Markdown tables (readable as text, pasteable into the README)."""
+    m = data["machine"]
+    load = ", ".join(str(x) for x in m["load_average"]) or "unknown"
+    runs = f"{data['runs']} run{'s' if data['runs'] != 1 else ''}{' (--quick)' if data['quick'] else ''}"
+    lines = [
+        (
+            f"Machine: {m['cpu']}, {m['cores']} cores, {m['implementation']} {m['python']}, {m['system']}; "
+            f"load average {load} at the end. Medians of {runs}; took {data['duration_s']:.0f} s."
+        ),
+        "",
+        "| figure | value | baseline (same run) | ratio |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key, fig in data["figures"].items():
+        what = fig.get("what", key)
+        if "error" in fig:
+            first = str(fig["error"]).splitlines()[0] if str(fig["error"]).strip() else "failed"
+            lines.append(f"| {what} | not measured: {first} | | |")
+            continue
+        unit = fig["unit"]
+        value = _num(fig["value"], unit)
+        if "playthroughs_per_s" in fig:
+            value += f"; {fig['playthroughs_per_s']:,.1f} playthroughs/s"
+        base = _num(fig["baseline"], unit) if "baseline" in fig else ""
+        ratio = f"{fig['ratio']:.2f}x" if "ratio" in fig else ""
+        if "cpu_ms" in fig:
+            value += f" (CPU {_num(fig['cpu_ms'], unit)})"
+            base += f" (CPU {_num(fig['baseline_cpu_ms'], unit)})"
+            ratio += f" (CPU {fig['cpu_ratio']:.2f}x)"
+        if "speedup" in fig:
+            base = f"{_num(fig['one_job'], unit)} (one job)"
+            ratio = f"{fig['speedup']:.2f}x"
+        lines.append(f"| {what} | {value} | {base} | {ratio} |")
+    lines += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
+    for t in data["targets"]:
+        v = t["value"]
+        value = "n/a" if v is None else f"{v:,.3g}" if v < 1000 else f"{v:,.0f}"
+        limit = f"{t['op']} {t['limit']:,.3g}" if t["limit"] < 1000 else f"{t['op']} {t['limit']:,.0f}"
+        met = {True: "yes", False: "NO", None: "n/a"}[t["met"]]
+        lines.append(f"| {t['what']} | {value} | {limit} | {met} |")
+    return "\n".join(lines)

@@ -1,0 +1,355 @@
+"""The story cache: a warm load is the cold load, byte-edited stories are never served stale, and a damaged
+cache is ignored and replaced, never trusted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from bench_helpers import as_data
+
+from game import loader
+from game.bench.synthetic import write_synthetic
+from game.engine import Game, Story
+from game.loader import cache, check_story, load_story
+
+
+def no_yaml(*args: object, **kwargs: object) -> None:
+    raise AssertionError("YAML was parsed: the story did not come from the cache")
+
+
+def cold(root: Path, monkeypatch: pytest.MonkeyPatch) -> Story:
+    with monkeypatch.context() as m:
+        m.setenv("QASAS_NO_CACHE", "1")
+        return load_story(str(root))
+
+
+def warm(root: Path, monkeypatch: pytest.MonkeyPatch) -> Story:
+    """Load ``root`` from the cache, proving it: with YAML parsing made impossible."""
+    with monkeypatch.context() as m:
+        m.setattr(loader, "compose", no_yaml)
+        return load_story(str(root))
+
+
+def entry(root: Path) -> Path:
+    path = cache.entry_path(str(root))
+    assert path is not None
+    return Path(path)
+
+
+def play_alike(a: Story, b: Story, seeds: range, max_steps: int = 400) -> int:
+    """Play both stories with the same random choices; every state, text and choice list must match."""
+    steps = 0
+    for seed in seeds:
+        rng = random.Random(seed)
+        ga, gb = Game(a, seed), Game(b, seed)
+        for _ in range(max_steps):
+            assert ga.state == gb.state
+            assert ga.text() == gb.text()
+            assert ga.choices() == gb.choices()
+            options = ga.available()
+            assert [c.key for c in options] == [c.key for c in gb.available()]
+            if not options:
+                break
+            i = rng.randrange(len(options))
+            oa, ob = ga.choose(options[i].id), gb.choose(gb.available()[i].id)
+            assert (oa.scene_to, oa.trust, oa.variables) == (ob.scene_to, ob.trust, ob.variables)
+            assert oa.ending == ob.ending
+            steps += 1
+        assert ga.state == gb.state
+    return steps
+
+
+# ------------------------------------------------------------------------------------------- hits
+
+
+def test_a_second_load_comes_from_the_cache_and_equals_the_first(
+    tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = load_story(str(tiny_copy))
+    assert cache.stats == {"hits": 0, "misses": 1, "stores": 1}
+    second = warm(tiny_copy, monkeypatch)
+    assert cache.stats["hits"] == 1
+    assert second.fingerprint == first.fingerprint
+    assert as_data(second) == as_data(first)  # every field of every scene, choice, route, effect and position
+    assert second.scenes["gate"].choices[0].pos == first.scenes["gate"].choices[0].pos
+
+
+def test_a_warm_story_plays_exactly_like_a_cold_one(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cold_story = cold(tiny_copy, monkeypatch)
+    load_story(str(tiny_copy))
+    warm_story = warm(tiny_copy, monkeypatch)
+    # The tiny story has hidden and disabled choices, passages, flat and fair trust, set and add, chance routes.
+    assert play_alike(cold_story, warm_story, range(300), max_steps=60) > 500
+
+
+def test_a_warm_synthetic_story_plays_exactly_like_a_cold_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "synthetic"
+    write_synthetic(2500, str(root))  # three scene files
+    cold_story = cold(root, monkeypatch)
+    load_story(str(root))
+    warm_story = warm(root, monkeypatch)
+    assert as_data(warm_story) == as_data(cold_story)
+    assert play_alike(cold_story, warm_story, range(5), max_steps=3000) > 1000
+
+
+def test_check_story_uses_the_cache_too(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_story(str(tiny_copy))
+    with monkeypatch.context() as m:
+        m.setattr(loader, "compose", no_yaml)
+        story, problems = check_story(str(tiny_copy))
+    assert story is not None and problems == []
+
+
+def test_positions_name_files_as_seen_from_where_the_story_is_loaded(
+    tiny_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tiny_copy)
+    here = load_story(".")
+    monkeypatch.chdir(tmp_path)
+    there = warm(tiny_copy, monkeypatch)  # the same entry, read from elsewhere
+    assert here.scenes["gate"].pos.file == "one.yaml"
+    assert there.scenes["gate"].pos == cold(tiny_copy, monkeypatch).scenes["gate"].pos
+    assert there.scenes["gate"].pos.file == os.path.join("tiny", "one.yaml")
+
+
+def test_the_warm_digest_is_the_loaders_fingerprint_even_with_a_byte_order_mark(
+    tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = tiny_copy / "one.yaml"
+    one.write_bytes(b"\xef\xbb\xbf" + one.read_bytes())
+    story = cold(tiny_copy, monkeypatch)
+    paths = [str(tiny_copy / "story.yaml"), str(one), str(tiny_copy / "two.yaml")]
+    digest = cache.content_digest(str(tiny_copy), paths)
+    assert digest is not None and digest.hexdigest()[:16] == story.fingerprint
+    load_story(str(tiny_copy))
+    assert warm(tiny_copy, monkeypatch).fingerprint == story.fingerprint
+
+
+def test_warnings_survive_the_round_trip(tiny_copy: Path) -> None:
+    story = load_story(str(tiny_copy))
+    shown = [p.file for p in (story.scenes["gate"].pos, story.scenes["road"].pos)]
+    manifest = story.factions["guards"].pos.file
+    files = [manifest, *dict.fromkeys(shown)]
+    warnings = [
+        loader.Problem(files[1], 3, 5, "a warning", "warning"), loader.Problem("elsewhere", 0, 0, "x", "warning")
+    ]
+    data, numbers, texts = cache.encode(story, warnings, files)
+    data = json.loads(json.dumps(data))  # as it travels
+    again, problems = cache.decode(data, numbers, texts, str(tiny_copy), files)
+    assert problems == warnings
+    assert as_data(again) == as_data(story)
+
+
+# ----------------------------------------------------------------------------------- never stale
+
+
+def test_a_one_byte_edit_is_never_served_stale(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_story(str(tiny_copy))
+    two = tiny_copy / "two.yaml"
+    text = two.read_bytes()
+    assert b"The Long Road" in text
+    two.write_bytes(text.replace(b"The Long Road", b"The Long Roat", 1))  # one byte, same size, same second
+    edited = load_story(str(tiny_copy))
+    assert cache.stats["misses"] == 2
+    assert edited.scenes["road"].title == "The Long Roat"
+    assert as_data(edited) == as_data(cold(tiny_copy, monkeypatch))
+    # Put back: the old content is a miss again (one entry per story), then a hit.
+    two.write_bytes(text)
+    assert as_data(load_story(str(tiny_copy))) == as_data(cold(tiny_copy, monkeypatch))
+    assert warm(tiny_copy, monkeypatch).scenes["road"].title == "The Long Road"
+
+
+def test_adding_removing_or_renaming_a_file_misses(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_story(str(tiny_copy))
+    (tiny_copy / "two.yaml").rename(tiny_copy / "zwei.yaml")
+    renamed = load_story(str(tiny_copy))
+    assert cache.stats == {"hits": 0, "misses": 2, "stores": 2}
+    assert renamed.scenes["road"].pos.file.endswith("zwei.yaml")
+    (tiny_copy / "notes.txt").write_text("not a story file")  # ignored by the loader, so by the cache
+    warm(tiny_copy, monkeypatch)
+
+
+def test_a_change_in_the_loader_or_engine_code_misses(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_story(str(tiny_copy))
+    monkeypatch.setattr(cache, "_code_version", "another version of the code")
+    load_story(str(tiny_copy))
+    assert cache.stats["misses"] == 2
+
+
+def test_a_story_with_errors_is_never_cached(tiny_copy: Path, cache_home: Path) -> None:
+    two = tiny_copy / "two.yaml"
+    good = two.read_text()
+    two.write_text(good.replace("to: through}", "to: thruogh}", 1))
+    for _ in range(2):
+        story, problems = check_story(str(tiny_copy))
+        assert story is None and any("unknown scene 'thruogh'" in p.message for p in problems)
+    assert cache.stats["stores"] == 0 and not any(cache_home.glob("story-*"))
+    two.write_text(good)
+    assert load_story(str(tiny_copy)).scenes["road"]
+
+
+# ------------------------------------------------------------------------------ damaged entries
+
+
+def damage_and_reload(root: Path, monkeypatch: pytest.MonkeyPatch, damage) -> None:  # type: ignore[no-untyped-def]
+    expected = as_data(load_story(str(root)))
+    path = entry(root)
+    path.write_bytes(damage(path.read_bytes()))
+    again = load_story(str(root))
+    assert cache.stats["hits"] == 0, "a damaged entry was served"
+    assert as_data(again) == expected
+    # ... and the cold load replaced it with a good entry.
+    assert as_data(warm(root, monkeypatch)) == expected
+
+
+def rechecksum(blob: bytes) -> bytes:
+    """Recompute a tampered entry's checksum as one could without the user's secret: a plain SHA-256."""
+    head, _, rest = blob.partition(b"\n")
+    header = json.loads(head)
+    header["mac"] = hashlib.sha256(rest).hexdigest()
+    return json.dumps(header).encode() + b"\n" + rest
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 2],
+        lambda b: b[:-1],
+        lambda b: b"",
+        lambda b: b"\x00" * len(b),
+        lambda b: b"not a cache file at all\n{}",
+        lambda b: b[:100] + bytes([b[100] ^ 0x20]) + b[101:],
+        lambda b: b[:-8] + b"\xff" * 8,
+        lambda b: b + b"\n",
+        lambda b: b.replace(b'"format":1', b'"format":99', 1),
+        lambda b: b.replace(b"Through the Gate", b"Through the Wall"),
+        lambda b: rechecksum(b.replace(b"Through the Gate", b"Through the Wall")),
+        lambda b: rechecksum(b),
+    ],
+    ids=[
+        "truncated-half", "truncated-by-one", "empty", "zeroed", "garbage", "bit-flipped", "tail-overwritten",
+        "appended", "future-format", "tampered", "tampered-and-rehashed", "rehashed",
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_replaced(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch, damage) -> None:  # type: ignore[no-untyped-def]
+    damage_and_reload(tiny_copy, monkeypatch, damage)
+
+
+def test_an_entry_written_with_another_secret_is_ignored(tiny_copy: Path, cache_home: Path) -> None:
+    load_story(str(tiny_copy))
+    (cache_home / "secret").write_bytes(os.urandom(32))  # as if the entry had been written with another key
+    load_story(str(tiny_copy))
+    assert cache.stats["hits"] == 0
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_secret_others_can_read_is_no_secret(tiny_copy: Path, cache_home: Path) -> None:
+    load_story(str(tiny_copy))
+    secret = cache_home / "secret"
+    assert secret.stat().st_mode & 0o777 == 0o600
+    secret.chmod(0o644)
+    load_story(str(tiny_copy))
+    assert cache.stats["hits"] == 0
+
+
+def test_tampered_references_are_caught_even_with_a_good_checksum(tiny_copy: Path) -> None:
+    story = load_story(str(tiny_copy))
+    files = [story.factions["guards"].pos.file, *dict.fromkeys(s.pos.file for s in story.scenes.values())]
+    data, numbers, texts = cache.encode(story, [], files)
+    good = json.loads(json.dumps(data))
+    assert as_data(cache.decode(good, numbers, list(texts), str(tiny_copy), files)[0]) == as_data(story)
+
+    def broken(change) -> None:  # type: ignore[no-untyped-def]
+        bad, nums, words = json.loads(json.dumps(data)), type(numbers)(numbers.typecode, numbers), list(texts)
+        change(bad, nums, words)
+        with pytest.raises((cache.CacheMiss, ValueError, TypeError, KeyError, IndexError)):
+            cache.decode(bad, nums, words, str(tiny_copy), files)
+
+    tables = data["tables"]
+    broken(lambda d, n, w: n.__setitem__(tables["routes"]["to"][0], 999))  # a route to no scene
+    broken(lambda d, n, w: n.__setitem__(tables["scenes"]["title"][0], len(texts)))  # a text not there
+    broken(lambda d, n, w: n.__setitem__(tables["template_parts"]["part"][0], -99))  # a slot not there
+    broken(lambda d, n, w: d["tables"]["routes"]["chance"].__setitem__(0, "often"))  # not a number
+    broken(lambda d, n, w: d["story"].__setitem__(2, "nowhere"))  # no start scene
+    source = tables["conditions"]["source"][0]
+    broken(lambda d, n, w: w.__setitem__(n[source], "secret_name > 1"))  # a name the story does not have
+    broken(lambda d, n, w: d["slots"][1].reverse())  # slots no longer match the factions
+    broken(lambda d, n, w: d.__setitem__("files", 7))  # other files
+    broken(lambda d, n, w: w.append("one text too many"))
+    broken(lambda d, n, w: n.__setitem__(tables["choices"]["routes"][0], 5))  # children that do not add up
+    broken(lambda d, n, w: d["tables"]["routes"].__setitem__("to", [0, 10**6]))  # outside the integer block
+
+
+# ------------------------------------------------------------------------------- where, whether
+
+
+def test_qasas_no_cache_turns_it_off(tiny_copy: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_story(str(tiny_copy))
+    assert entry(tiny_copy).is_file()
+    monkeypatch.setenv("QASAS_NO_CACHE", "1")
+    with monkeypatch.context() as m:
+        m.setattr(loader, "compose", no_yaml)
+        with pytest.raises(AssertionError, match="YAML was parsed"):
+            load_story(str(tiny_copy))  # not served from the cache
+    entry(tiny_copy).unlink()
+    load_story(str(tiny_copy))
+    assert not entry(tiny_copy).exists()  # nor written
+    monkeypatch.setenv("QASAS_NO_CACHE", "0")
+    load_story(str(tiny_copy))
+    assert entry(tiny_copy).is_file()
+
+
+def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QASAS_CACHE")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    assert cache.cache_dir() == str(tmp_path / "home" / ".cache" / "jaysh-al-qasas")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+    assert cache.cache_dir() == str(tmp_path / "home" / ".cache" / "jaysh-al-qasas")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == str(tmp_path / "xdg" / "jaysh-al-qasas")
+    monkeypatch.setenv("QASAS_CACHE", str(tmp_path / "mine"))
+    assert cache.cache_dir() == str(tmp_path / "mine")
+
+
+def test_a_cache_inside_the_story_is_not_used(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QASAS_CACHE", str(tiny_copy / "cache"))
+    load_story(str(tiny_copy))
+    load_story(str(tiny_copy))
+    assert not (tiny_copy / "cache").exists()
+    assert cache.stats["hits"] == 0
+
+
+def test_an_unwritable_cache_only_costs_speed(
+    tiny_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("the cache directory cannot be made here")
+    monkeypatch.setenv("QASAS_CACHE", str(blocker / "cache"))
+    assert load_story(str(tiny_copy)).scenes["gate"]
+    assert load_story(str(tiny_copy)).scenes["gate"]
+    assert cache.stats["stores"] == 0
+
+
+def test_old_entries_are_pruned(tmp_path: Path, cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    roots = []
+    for i in range(5):
+        root = tmp_path / f"story{i}"
+        write_synthetic(3, str(root))
+        roots.append(root)
+        load_story(str(root))
+        os.utime(entry(root), (1_000_000 + i, 1_000_000 + i))  # distinct ages
+    assert sorted(cache_home.glob("story-*")) == sorted(entry(r) for r in roots[-3:])
+
+
+def test_no_temporary_files_are_left_behind(tiny_copy: Path, cache_home: Path) -> None:
+    load_story(str(tiny_copy))
+    assert sorted(p.name for p in cache_home.iterdir()) == ["secret", entry(tiny_copy).name]
