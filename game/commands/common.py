@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from ..engine import Story
-from ..loader import StoryError, default_scenes_dir, load_story
+if TYPE_CHECKING:  # the engine and loader are imported when a story is loaded, not before the first frame
+    from ..engine import Story
 
 
 def add_scenes_argument(parser: argparse.ArgumentParser) -> None:
@@ -15,8 +16,10 @@ def add_scenes_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_or_report(path: str | None) -> Story | None:
+def load_or_report(path: str | None) -> "Story | None":
     """Load a story; on failure print every problem to stderr and return None (callers exit 2)."""
+    from ..loader import StoryError, default_scenes_dir, load_story
+
     try:
         return load_story(path or default_scenes_dir())
     except StoryError as exc:
