@@ -11,7 +11,7 @@ import stat
 import unicodedata
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Problem
 
@@ -19,6 +19,23 @@ try:  # libyaml is much faster; fall back to the pure-Python parser where it is 
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_STD = "tag:yaml.org,2002:"
+_NULL_TAG, _STR_TAG, _SEQ_TAG, _MAP_TAG = _STD + "null", _STD + "str", _STD + "seq", _STD + "map"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+class _NodeLoader(_Loader):  # type: ignore[misc, valid-type]
+    """libyaml's safe composer with a lean resolver. Readers of these nodes interpret every scalar by what its field
+    expects, so YAML 1.1's implicit typing (int, bool, float, timestamp: regular expressions run in Python on every
+    scalar) would be wasted work; a plain scalar is only ever null or text here. Explicit tags (``!!python/...``)
+    never reach ``resolve`` and are kept as written, so the readers still refuse them."""
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            return _NULL_TAG if implicit[0] and value in _NULLS else _STR_TAG
+        return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NESTING = 64
@@ -33,18 +50,21 @@ _ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]", re.M)
 # libyaml's composer recurses in C and can crash the process on ~20,000-deep input, so such a document must never
 # reach it. Cheap signs of deep nesting (flow brackets that stack up, long one-line runs of block indicators, very
 # deep indentation) trigger a full event pass that measures the real depth; ordinary stories never pay for it.
-_BRACKETS = re.compile(r"[^\[\]{}]+")
-# Each starts with a character class or a literal, which `re` scans ahead for; written as one pattern starting with
-# an alternation (r"(?:[-?][ \t]+){8,}|^[ \t]{160,}\S", re.M), it was tried at every position of every file, which
-# took as long as composing the YAML. Same matches: a deep indent is one at the start of a line.
+# Only the four flow brackets survive this translation (UTF-8 never hides an ASCII byte inside another character).
+_KEEP = bytes(range(256))
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+# A run of block indicators ('- - - -', '? ? ?') can only begin a line (after indentation or '---'): lines that
+# start with two indicators are rare, and only then is the unanchored run pattern (costly: it is tried at every
+# '-') searched. A deep indent is one at the start of a line.
+_BLOCK_LINE = re.compile(r"^(?:---)?[ \t]*[-?][ \t]+[-?][ \t]", re.M)
 _BLOCK_RUN = re.compile(r"[-?][ \t]+(?:[-?][ \t]+){7,}")
 _DEEP_INDENT = re.compile(r"\n[ \t]{160,}\S")
 
 
 def _might_nest_deeply(text: str) -> bool:
     depth = top = 0
-    for ch in _BRACKETS.sub("", text):
-        if ch in "[{":
+    for ch in text.encode("utf-8", "surrogatepass").translate(_KEEP, _NOT_BRACKETS):
+        if ch == 91 or ch == 123:  # '[' or '{'
             depth += 1
             if depth > top:
                 top = depth
@@ -52,7 +72,9 @@ def _might_nest_deeply(text: str) -> bool:
                     return True
         elif depth:
             depth -= 1
-    return _BLOCK_RUN.search(text) is not None or _DEEP_INDENT.search("\n" + text) is not None
+    if _BLOCK_LINE.search(text) is not None and _BLOCK_RUN.search(text) is not None:
+        return True
+    return _DEEP_INDENT.search("\n" + text) is not None
 
 
 def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
@@ -105,7 +127,7 @@ def compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
             problem = _check_events(text, shown)
             if problem is not None:
                 return None, [problem]
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_NodeLoader)
     except yaml.MarkedYAMLError as exc:
         return None, [_from_yaml_error(exc, shown)]
     except yaml.reader.ReaderError as exc:
