@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
                         "failure": None,
                         "error": message,
                     },
-                    ensure_ascii=False,
+                    ensure_ascii=True,
                 )
                 + "\n"
             )
@@ -131,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
             obj = report.to_json()
             if args.transcript:
                 obj["transcript"] = report.transcript
-            out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            out.write(json.dumps(obj, ensure_ascii=True) + "\n")
             continue
         if args.transcript:
             if len(files) > 1:

@@ -264,7 +264,7 @@ def run(args: argparse.Namespace) -> int:
             "errors": [p.to_json() for p in errors],
             "warnings": [p.to_json() for p in warnings],
             "stats": stats,
-        }, ensure_ascii=False, indent=2))
+        }, ensure_ascii=True, indent=2))
     else:
         for p in errors + warnings:
             print(sanitize(str(p)), file=sys.stderr if not ok else sys.stdout)

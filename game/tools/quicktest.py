@@ -783,7 +783,7 @@ def run(args: argparse.Namespace) -> int:
         data["written"] = written
         status = max(status, status2)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=True, indent=2))
     else:
         sys.stdout.write(format_report(story, data))
         for p in data.get("written", []):

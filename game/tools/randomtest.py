@@ -505,7 +505,7 @@ def run(args: argparse.Namespace) -> int:
     if args.runs == 1:
         data["path"] = _replay_path(story, args.seed, args.mode, args.max_steps)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=True, indent=2))
     else:
         sys.stdout.write(format_report(story, data))
         if "path" in data:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import write_story
+from tools_helpers import write_story
 
 from game.cli import COMMANDS, build_parser
 from game.loader import check_story

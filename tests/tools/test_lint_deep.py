@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import MANIFEST
+from tools_helpers import MANIFEST
 
 from game.engine import Story
 from game.loader import load_story

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import write_story
+from tools_helpers import write_story
 
 from game.loader import StoryError, check_story, default_scenes_dir, load_story
 from game.loader.reader import walk_story_files
