@@ -16,7 +16,7 @@ def add_scenes_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_or_report(path: str | None) -> "Story | None":
+def load_or_report(path: str | None) -> Story | None:
     """Load a story; on failure print every problem to stderr and return None (callers exit 2)."""
     from ..loader import StoryError, default_scenes_dir, load_story
 

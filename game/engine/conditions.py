@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, Union
+from typing import Union
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
@@ -71,15 +72,15 @@ class Call:
 @dataclass(frozen=True, slots=True)
 class Unary:
     op: str  # 'not' or '-'
-    operand: "Node"
+    operand: Node
     col: int
 
 
 @dataclass(frozen=True, slots=True)
 class Binary:
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
     col: int
 
 

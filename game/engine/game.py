@@ -6,8 +6,9 @@ story + seed + choice log always give the same state (chance routes roll from th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Union
+from typing import Union
 
 from .conditions import Binary, Name, Num
 from .model import Choice, Effect, Ending, Scene, Story
@@ -42,7 +43,7 @@ class State:
     log: list[tuple[str, str]]
     seed: int = 0
 
-    def copy(self) -> "State":
+    def copy(self) -> State:
         return State(self.scene, list(self.values), set(self.visited), set(self.chosen), list(self.log), self.seed)
 
     @property
@@ -121,7 +122,7 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
         if kind == "trust":
             v = values[s] + e.amount  # type: ignore[operator]
             lo, hi = lows[s], highs[s]
-            values[s] = lo if v < lo else hi if v > hi else v
+            values[s] = lo if v < lo else min(v, hi)
         elif kind == "fair":
             v = values[s]
             amt = int(e.amount)
@@ -139,7 +140,7 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
 class Game:
     """One playthrough of a story. ``Game(story, seed)`` starts a new game in the start scene."""
 
-    __slots__ = ("story", "state")
+    __slots__ = ("state", "story")
 
     def __init__(self, story: Story, seed: int = 0, *, state: State | None = None) -> None:
         self.story = story
@@ -278,7 +279,7 @@ class Game:
     # ----------------------------------------------------------------------- replays & copies
 
     @classmethod
-    def replay(cls, story: Story, seed: int, log: Iterable[tuple[str, str]]) -> "Game":
+    def replay(cls, story: Story, seed: int, log: Iterable[tuple[str, str]]) -> Game:
         """Rebuild a game by replaying a choice log from the start. Raises ReplayError naming the step."""
         game = cls(story, seed)
         for i, (scene_id, choice_id) in enumerate(log, 1):
@@ -299,7 +300,7 @@ class Game:
         """A copy of the current state, safe to keep while play goes on."""
         return self.state.copy()
 
-    def fork(self) -> "Game":
+    def fork(self) -> Game:
         return Game(self.story, state=self.state.copy())
 
 

@@ -6,8 +6,9 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Union
 
 from .conditions import Evaluator, Node
 
@@ -121,7 +122,7 @@ class Route:
 class Template:
     """A paragraph of text with ``{name}`` holes; ``parts`` alternates literal strings and slot indices."""
 
-    parts: tuple[Union[str, int], ...]
+    parts: tuple[str | int, ...]
     names: tuple[str, ...] = ()
 
     def render(self, values: list) -> str:
@@ -234,4 +235,4 @@ class Story:
         }
 
 
-Suggest = Callable[[str, list[str]], Union[str, None]]
+Suggest = Callable[[str, list[str]], str | None]

@@ -45,7 +45,7 @@ MAX_ALIASES = 10_000
 # aliases...) would cost it exponential time. Sharing an effect or two between choices adds a handful.
 MAX_ALIAS_EXPANSION = 100_000
 # An anchor ('&name' after a space, a flow indicator or at the start of a line): only documents with one can alias.
-_ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]", re.M)
+_ANCHOR = re.compile(r"(?:^|[\s,\[{])&[^\s,\[\]{}]", re.MULTILINE)
 
 # libyaml's composer recurses in C and can crash the process on ~20,000-deep input, so such a document must never
 # reach it. Cheap signs of deep nesting (flow brackets that stack up, long one-line runs of block indicators, very
@@ -56,7 +56,7 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 # A run of block indicators ('- - - -', '? ? ?') can only begin a line (after indentation or '---'): lines that
 # start with two indicators are rare, and only then is the unanchored run pattern (costly: it is tried at every
 # '-') searched. A deep indent is one at the start of a line.
-_BLOCK_LINE = re.compile(r"^(?:---)?[ \t]*[-?][ \t]+[-?][ \t]", re.M)
+_BLOCK_LINE = re.compile(r"^(?:---)?[ \t]*[-?][ \t]+[-?][ \t]", re.MULTILINE)
 _BLOCK_RUN = re.compile(r"[-?][ \t]+(?:[-?][ \t]+){7,}")
 _DEEP_INDENT = re.compile(r"\n[ \t]{160,}\S")
 

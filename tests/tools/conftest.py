@@ -4,17 +4,15 @@ explorer that knows nothing of quicktest's state merging (the reference the tool
 from __future__ import annotations
 
 import random
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tools_helpers import MANIFEST, write_story
 
 from game.engine import Game, State, Story
 from game.loader import check_story, load_story
-
-from tools_helpers import MANIFEST, write_story  # noqa: E402  (re-exported for the fixtures below)
 
 
 @pytest.fixture
