@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Union
+from typing import NamedTuple, Union
 
 from .conditions import Evaluator, Node
 
 Value = Union[int, bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
-    """A place in a source file (1-based line and column)."""
+class Pos(NamedTuple):
+    """A place in a source file (1-based line and column).
+
+    A named tuple rather than a dataclass: a large story has a hundred thousand of them, and the story cache
+    rebuilds them all at once through ``tuple.__new__``, in C."""
 
     file: str = ""
     line: int = 0

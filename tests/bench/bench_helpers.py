@@ -19,6 +19,8 @@ def as_data(value: Any) -> Any:
         return (type(value).__name__, kept)
     if isinstance(value, dict):  # as a list of pairs: the order of scenes, chapters and factions counts
         return [(k, as_data(v)) for k, v in value.items()]
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a named tuple (Pos), field by field
+        return (type(value).__name__, [(name, as_data(getattr(value, name))) for name in value._fields])
     if isinstance(value, (list, tuple)):
         return type(value)(as_data(v) for v in value)
     return value
