@@ -9,10 +9,10 @@ error the player should see: it is set aside and rewritten fresh. Pure Python: n
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from ..atomic import atomic_write
 
 PROFILE_NAME = ".player-profile.json"
 _VERSION = 1
@@ -94,21 +94,8 @@ class Profile:
     def save(self) -> bool:
         """Write the profile atomically. On failure keep going (it is only a convenience); ``error`` says why."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".profile-", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as out:
-                    json.dump(self.to_dict(), out, indent=2, sort_keys=True)
-                    out.write("\n")
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, self.path)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            text = json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+            atomic_write(self.path, text.encode("utf-8"))
         except OSError as exc:
             self.error = f"could not write {self.path}: {exc.strerror or exc}"
             return False
