@@ -148,7 +148,7 @@ class Game:
             self.state = state
             return
         self.state = State(story.start, list(story.defaults), set(), set(), [], seed)
-        self._enter(story.scenes[story.start], None)
+        self._enter(story.scenes[story.start])
 
     # ------------------------------------------------------------------------------- reading
 
@@ -253,7 +253,7 @@ class Game:
         st.chosen.add(choice.key)
         st.log.append((st.scene, choice.id))
         target = self._route(choice)
-        self._enter(self.story.scenes[target], choice)
+        self._enter(self.story.scenes[target])
 
     def _route(self, choice: Choice) -> str:
         routes = choice.routes
@@ -269,7 +269,7 @@ class Game:
             return r.target
         return routes[-1].target
 
-    def _enter(self, scene: Scene, via: Choice | None) -> None:
+    def _enter(self, scene: Scene) -> None:
         st = self.state
         st.scene = scene.id
         if scene.on_enter:

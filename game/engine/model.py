@@ -6,7 +6,6 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple, Union
 
@@ -236,5 +235,3 @@ class Story:
             "words": words,
         }
 
-
-Suggest = Callable[[str, list[str]], str | None]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -468,8 +467,6 @@ class Reader:
         sid = self.ident(src, m["id"][1], "scene id")
         if sid is None:
             return
-        if "." in sid:
-            return
         raw = _RawScene(sid, self.pos(src, node), src, chapter=chapter, chapter_pos=chapter_pos)
         if "title" in m:
             raw.title = self.text(src, m["title"][1], "scene title") or ""
@@ -663,12 +660,10 @@ class Reader:
                 continue
             by_id[raw.id] = raw
 
-        if self.manifest_ok:
-            if not self.start:
-                pass
-            elif self.start not in by_id and self.start_pos and not self.files_failed:
-                p = self.start_pos
-                self.problems.append(Problem(p.file, p.line, p.column, f"start scene {self.start!r} does not exist{hint(self.start, by_id)}"))
+        # (A scene file that could not be read may hold the start scene: then saying it is missing would be false.)
+        if self.manifest_ok and self.start and self.start_pos and self.start not in by_id and not self.files_failed:
+            p = self.start_pos
+            self.problems.append(Problem(p.file, p.line, p.column, f"start scene {self.start!r} does not exist{hint(self.start, by_id)}"))
 
         names = cond.Names(
             slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in variables.values()}},
@@ -911,5 +906,3 @@ def _utf8_name(name: str) -> bool:
         return False
     return True
 
-
-Loader = Callable[[str], Story]
