@@ -221,7 +221,7 @@ class Game:
         scene = self.scene
         if scene.ending:
             raise ChoiceError(f"the story has ended (ending {scene.ending!r}); there is nothing to choose")
-        choice = scene.choice_index.get(choice_id)
+        choice = scene.choice(choice_id)
         if choice is None:
             raise ChoiceError(f"scene {scene.id!r} has no choice {choice_id!r}")
         st = self.state

@@ -6,7 +6,7 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple, Union
 
 from .conditions import Evaluator, Node
@@ -179,11 +179,18 @@ class Scene:
     location: str = ""
     ending: str = ""
     pos: Pos = NOWHERE
-    choice_index: dict[str, Choice] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def is_ending(self) -> bool:
         return bool(self.ending)
+
+    def choice(self, choice_id: str) -> Choice | None:
+        """The choice with this id, or None. A scan: a scene has a handful of choices, and a dict per scene would
+        cost more to build (ten thousand of them in a large story) than it ever saves."""
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
 
 
 @dataclass(frozen=True, slots=True)

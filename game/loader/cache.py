@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import operator
 import os
 import stat
 import sys
@@ -29,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import fields
 from functools import partial
 from itertools import chain, groupby, islice, repeat
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from ..engine import conditions as cond
 from ..engine.model import (
@@ -51,14 +52,14 @@ from ..engine.model import (
 )
 from .errors import Problem
 
-FORMAT = 1
+FORMAT = 2
 APP_DIR = "jaysh-al-qasas"
 MAX_ENTRIES = 32
 MAX_CACHE_BYTES = 1024 * 1024 * 1024
 _PREFIX, _SUFFIX = "story-", ".cache"
 _SECRET = "secret"
 _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger file never loads, so is never cached
-_INT = "i"  # the integer block's item type: 32-bit signed
+_INT: Final = "i"  # the integer block's item type: 32-bit signed
 
 __all__ = [
     "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
@@ -315,7 +316,7 @@ def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> str:
     return mac.hexdigest()
 
 
-def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, array[int], list[str]]:
+def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, list[str]]:
     """Check a cache file against the expected key and its MAC; return its JSON data, integer block and texts."""
     if len(blob) > MAX_CACHE_BYTES:
         raise CacheMiss("too large")
@@ -338,8 +339,9 @@ def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, array[int], l
     mac = header.get("mac")
     if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(secret, key, rest)):
         raise CacheMiss("corrupt or tampered with")
-    numbers = array(_INT)
-    numbers.frombytes(rest[a:b])  # ValueError unless a whole number of items: a miss
+    # The integer block is read where it lies, through a view: no copy of megabytes, and no page of it touched
+    # until a column is read. (A cast of a length that is not a whole number of items raises TypeError: a miss.)
+    numbers = rest[a:b].cast(_INT)
     texts = str(rest[b:], "utf-8").split("\0")  # UnicodeDecodeError (a ValueError) if not UTF-8: a miss
     return json.loads(bytes(rest[:a])), numbers, texts
 
@@ -349,21 +351,27 @@ def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, array[int], l
 # An entry has three parts after its header: a little JSON (the manifest's parts and how the tables are laid
 # out), a block of 32-bit integers and a block of texts (every distinct text once, UTF-8, separated by NUL).
 # The scenes' parts are columnar: one table per kind of element (scenes, passages, templates, choices, routes,
-# effects, conditions), each column a run of the integer block, elements in story order. A parent records how
+# effects, conditions), each column a part of the integer block, elements in story order. A parent records how
 # many children it has and the children follow in the same order, so a warm load builds all the elements of a
 # kind at once. A text is its number in the text block; a position is three columns: file (an index into the
 # story's files, manifest first; -1 for none), line and column; an optional condition is its row in the condition
-# table, or -1 for none; a route's target is a row of the scene table; an effect's kind is an index into
-# _EFFECT_KINDS, and its target is its slot's name. A template's parts are rows of the template_parts table, each
-# a text or, when negative, the slot -1 - part; its names are rows of template_names, each a slot.
+# table, or -1 for none; a route's target is a row of the scene table, its chance a row of _CHANCES; an
+# effect's kind is an index into _EFFECT_KINDS, its target is its slot's name, and its amount is a whole number,
+# made a yes/no where its "boolean" column says 1. A template's parts are rows of the template_parts table, each a
+# text or, when negative, the slot -1 - part; its names are rows of template_names, each a slot.
+#
+# A column is [start, length]: its numbers, as they lie; or [start, runs, length]: ``runs`` values, then as many
+# run lengths. Most columns are a few long runs (one file for a thousand scenes, no condition, an empty text,
+# one route per choice), so a warm load meets each value once and repeats it in C.
 
 _BLOCKS = ("json", "numbers", "texts")
 _POS = ("file", "line", "column")
 _EFFECT_KINDS = ("trust", "fair", "set", "add")
-_NUMBER = (int,)  # a column of the integer block
-_TEXT = (str,)  # a column of the integer block, each a number in the text block
-# Each table's columns; those not in the integer block are JSON lists of values of the given types.
-_TABLES: dict[str, dict[str, tuple[type, ...]]] = {
+_CHANCES = (*range(1, 100), None)  # a route's chance, 1 to 99 percent, is its row + 1; row -1: no chance
+_NUMBER = "number"  # a column of the integer block
+_TEXT = "text"  # a column of the integer block, each a number in the text block
+# Each table's columns.
+_TABLES: dict[str, dict[str, str]] = {
     "scenes": {
         "id": _TEXT, "title": _TEXT, "chapter": _TEXT, "place": _TEXT, "date": _TEXT, "location": _TEXT,
         "ending": _TEXT, "passages": _NUMBER, "choices": _NUMBER, "on_enter": _NUMBER,
@@ -376,9 +384,9 @@ _TABLES: dict[str, dict[str, tuple[type, ...]]] = {
         "id": _TEXT, "key": _TEXT, "label": _TEXT, "reason": _TEXT, "if": _NUMBER, "requires": _NUMBER,
         "routes": _NUMBER, "effects": _NUMBER,
     },
-    "routes": {"to": _NUMBER, "if": _NUMBER, "chance": (int, type(None))},
-    "effects": {"kind": _NUMBER, "slot": _NUMBER, "amount": (int, bool)},
-    "on_enter": {"kind": _NUMBER, "slot": _NUMBER, "amount": (int, bool)},
+    "routes": {"to": _NUMBER, "if": _NUMBER, "chance": _NUMBER},
+    "effects": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
+    "on_enter": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
     "conditions": {"source": _TEXT},
 }
 for _name in ("scenes", "passages", "choices", "routes", "effects", "on_enter", "conditions"):
@@ -430,7 +438,8 @@ def encode(
 
     def effect_table(items: list[Effect]) -> dict[str, list[Any]]:
         return {"kind": [kind_number[e.kind] for e in items], "slot": [e.slot for e in items],
-                "amount": [e.amount for e in items], **positions(items)}
+                "amount": [int(e.amount) for e in items], "boolean": [int(type(e.amount) is bool) for e in items],
+                **positions(items)}
 
     columns: dict[str, dict[str, list[Any]]] = {
         "scenes": {
@@ -456,7 +465,7 @@ def encode(
         },
         "routes": {
             "to": [scene_number[r.target] for r in routes], "if": rows([r.when for r in routes]),
-            "chance": [r.chance for r in routes], **positions(routes),
+            "chance": [-1 if r.chance is None else r.chance - 1 for r in routes], **positions(routes),
         },
         "effects": effect_table(effects),
         "on_enter": effect_table(on_enter),
@@ -482,11 +491,16 @@ def encode(
             tables[name] = {}
             for column, kind in spec.items():
                 values = columns[name][column]
-                if kind is _NUMBER or kind is _TEXT:
-                    tables[name][column] = [len(numbers), len(values)]
-                    numbers.fromlist(values if kind is _NUMBER else list(map(texts.__getitem__, values)))
+                if kind is _TEXT:
+                    values = list(map(texts.__getitem__, values))
+                runs = [(value, len(list(run))) for value, run in groupby(values)]
+                if len(runs) * 4 <= len(values):  # mostly runs: stored as runs
+                    tables[name][column] = [len(numbers), len(runs), len(values)]
+                    numbers.fromlist([value for value, _ in runs])
+                    numbers.fromlist([n for _, n in runs])
                 else:
-                    tables[name][column] = values
+                    tables[name][column] = [len(numbers), len(values)]
+                    numbers.fromlist(values)
     except OverflowError:  # a line number beyond 2**31 is absurd, but then this story is simply not cached
         raise CacheMiss("a number too large to cache") from None
     data = {
@@ -541,38 +555,50 @@ def _types_ok(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
     return set(map(type, values)) <= set(allowed)
 
 
-def _tables(
-    data: dict[str, Any], numbers: array[int], texts: list[str]
-) -> dict[str, dict[str, Sequence[Any]]]:
-    """The data's tables, each checked for its columns, their types and equal lengths."""
-    raw = data["tables"]
-    out = {}
-    for name, spec in _TABLES.items():
-        columns = raw[name]
-        if set(columns) != set(spec):
-            raise CacheMiss(f"table {name!r} has unexpected columns")
-        table: dict[str, Sequence[Any]] = {}
-        for column, allowed in spec.items():
-            value = columns[column]
-            if allowed is _NUMBER:
-                table[column] = _block(numbers, value)
-            elif allowed is _TEXT:
-                table[column] = _refs(texts, _block(numbers, value))
-            elif type(value) is list and _types_ok(value, allowed):
-                table[column] = value
-            else:
-                raise CacheMiss(f"unexpected values in {name}.{column}")
-        if len({len(values) for values in table.values()}) != 1:
-            raise CacheMiss(f"the columns of table {name!r} differ in length")
-        out[name] = table
-    return out
+class _Tables:
+    """The entry's tables, checked for their columns and for equal lengths; a column is read when asked for."""
+
+    def __init__(self, data: dict[str, Any], numbers: Sequence[int]) -> None:
+        raw = data["tables"]
+        if type(raw) is not dict or raw.keys() != _TABLES.keys():
+            raise CacheMiss("unexpected tables")
+        for name, spec in _TABLES.items():
+            columns = raw[name]
+            if type(columns) is not dict or columns.keys() != spec.keys():
+                raise CacheMiss(f"table {name!r} has unexpected columns")
+            lengths = set()
+            for where in columns.values():
+                if type(where) is not list or len(where) not in (2, 3) or not _types_ok(where, (int,)):
+                    raise CacheMiss(f"table {name!r} has a column of an unknown shape")
+                lengths.add(where[-1])
+            if len(lengths) != 1:
+                raise CacheMiss(f"the columns of table {name!r} differ in length")
+        self._raw, self._numbers = raw, numbers
+
+    def length(self, table: str) -> int:
+        return next(iter(self._raw[table].values()))[-1]  # type: ignore[no-any-return]
+
+    def __call__(self, table: str, column: str, lookup: Sequence[_T] | None = None) -> Sequence[Any]:
+        """A column's numbers; with ``lookup``, the item of ``lookup`` each number picks (for a text column, pass
+        the texts). A column of runs looks each run's value up once."""
+        where = self._raw[table][column]
+        if len(where) == 2:
+            rows = _block(self._numbers, *where)
+            return rows if lookup is None else _refs(lookup, rows)
+        start, runs, length = where
+        values: Sequence[Any] = _block(self._numbers, start, runs)
+        counts = _block(self._numbers, start + runs, runs)
+        if sum(counts) != length or (runs and min(counts) < 0):
+            raise CacheMiss("runs that do not add up")
+        if lookup is not None:
+            values = _refs(lookup, values)
+        return list(chain.from_iterable(map(repeat, values, counts)))
 
 
-def _block(numbers: array[int], where: Any) -> array[int]:
-    """A column of the integer block, given as [start, length] (an array: compact, and iterated only once or
-    twice, so its numbers need not all exist as Python objects at once)."""
-    start, length = where
-    if not (type(start) is int and type(length) is int and 0 <= start <= start + length <= len(numbers)):
+def _block(numbers: Sequence[int], start: int, length: int) -> Sequence[int]:
+    """``length`` numbers of the integer block from ``start`` (a view: compact, and iterated only once or twice,
+    so its numbers need not all exist as Python objects at once)."""
+    if not 0 <= start <= start + length <= len(numbers):
         raise CacheMiss("a column outside the integer block")
     return numbers[start : start + length]
 
@@ -604,7 +630,7 @@ def _refs(items: Sequence[_T], rows: Sequence[int]) -> list[_T]:
 
 
 def decode(
-    data: Any, numbers: array[int], texts: list[str], root: str, shown: list[str]
+    data: Any, numbers: Sequence[int], texts: list[str], root: str, shown: list[str]
 ) -> tuple[Story, list[Problem]]:
     """Rebuild the Story and its warnings from ``encode``'s data. Raises on anything unexpected, which the caller
     treats as a miss. Types and cross-references are checked again, so not even a well-formed but inconsistent
@@ -626,11 +652,6 @@ def decode(
         if not -1 <= fi < len(shown):
             raise CacheMiss("a position in an unknown file")
         return Pos(files[fi], line, column)
-
-    def positions(table: dict[str, Sequence[Any]]) -> list[Pos]:
-        fis = table["file"]
-        # tuple.__new__ through partial(): every Pos made in C (the integer block holds only ints).
-        return list(map(partial(tuple.__new__, Pos), zip(_refs(files, fis), table["line"], table["column"])))
 
     # The manifest's parts: few, so built and checked one by one.
     story_id, title, start, fingerprint = data["story"]
@@ -678,10 +699,15 @@ def decode(
         raise CacheMiss("unexpected slot values")
 
     # The scenes' parts: many, so built a whole table at a time.
-    t = _tables(data, numbers, texts)
+    col = _Tables(data, numbers)
+
+    def positions(table: str) -> list[Pos]:
+        # tuple.__new__ through partial(): every Pos made in C (the integer block holds only ints).
+        where = zip(col(table, "file", files), col(table, "line"), col(table, "column"))
+        return list(map(partial(tuple.__new__, Pos), where))
 
     # Conditions are compiled again from their source; identical sources share one parse, as in a cold load.
-    sources = t["conditions"]["source"]
+    sources = col("conditions", "source", texts)
     compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
     for source in set(sources):
         node = cond.parse(source)
@@ -689,72 +715,77 @@ def decode(
             if name not in slots:
                 raise CacheMiss(f"unknown name {name!r} in a cached condition")
         compiled[source] = (node, cond.compile_node(node, slots))
+    nodes, tests = zip(*map(compiled.__getitem__, sources)) if sources else ((), ())
     conditions = _build(
-        Condition, len(sources), source=sources, node=[compiled[s][0] for s in sources],
-        test=[compiled[s][1] for s in sources], pos=positions(t["conditions"]),
+        Condition, len(sources), source=sources, node=nodes, test=tests, pos=positions("conditions")
     )
     condition_rows = [*conditions, None]  # row -1: no condition
 
-    def refs(rows: Sequence[int]) -> list[Condition | None]:
-        return _refs(condition_rows, rows)
-
-    def effects(table: dict[str, Sequence[Any]]) -> list[Effect]:
-        slots_ = table["slot"]
+    def effects(table: str) -> list[Effect]:
+        slots_ = col(table, "slot")
         # The one row used as an index at play time (values[slot]): never let it count from the end.
         if slots_ and min(slots_) < 0:
             raise CacheMiss("an effect on no slot")
+        amounts, booleans = col(table, "amount"), col(table, "boolean")
+        if not set(booleans) <= {0, 1}:
+            raise CacheMiss("an amount neither a number nor a yes/no")
+        if any(booleans):
+            amounts = [bool(a) if b else a for a, b in zip(amounts, booleans)]
         return _build(
-            Effect, len(slots_), kind=_refs(_EFFECT_KINDS, table["kind"]), target=_refs(slot_names, slots_),
-            slot=slots_, amount=table["amount"], pos=positions(table),
+            Effect, col.length(table), kind=col(table, "kind", _EFFECT_KINDS),
+            target=col(table, "slot", slot_names), slot=slots_, amount=amounts, pos=positions(table),
         )
 
-    st, ct, rt = t["scenes"], t["choices"], t["routes"]
-    scene_ids = st["id"]
+    scene_ids = col("scenes", "id", texts)
     routes = _build(
-        Route, len(rt["to"]), target=_refs(scene_ids, rt["to"]), when=refs(rt["if"]),
-        chance=rt["chance"], pos=positions(rt),
+        Route, col.length("routes"), target=col("routes", "to", scene_ids),
+        when=col("routes", "if", condition_rows), chance=col("routes", "chance", _CHANCES), pos=positions("routes"),
     )
+    keys = col("choices", "key", texts)
     choices = _build(
-        Choice, len(ct["id"]), id=ct["id"], label=ct["label"], routes=_groups(routes, ct["routes"]),
-        effects=_groups(effects(t["effects"]), ct["effects"]), visible_if=refs(ct["if"]),
-        enabled_if=refs(ct["requires"]), reason=ct["reason"], key=ct["key"], pos=positions(ct),
+        Choice, col.length("choices"), id=col("choices", "id", texts), label=col("choices", "label", texts),
+        routes=_groups(routes, col("choices", "routes")),
+        effects=_groups(effects("effects"), col("choices", "effects")),
+        visible_if=col("choices", "if", condition_rows),
+        enabled_if=col("choices", "requires", condition_rows),
+        reason=col("choices", "reason", texts), key=keys, pos=positions("choices"),
     )
 
     # A part is a text, or the slot -1 - part: one list that ends with the slots in reverse serves both. Slots are
     # indexes at play time (Template.render), so here a part is checked to be one or the other.
-    tt, rows = t["templates"], t["template_parts"]["part"]
+    rows = col("template_parts", "part")
     if rows and not -len(slot_names) <= min(rows) <= max(rows) < len(texts):
         raise CacheMiss("a part of a text that is not there")
     parts = _refs([*texts, *range(len(slot_names) - 1, -1, -1)], rows)
-    names = _refs(slot_names, t["template_names"]["slot"])
+    names = col("template_names", "slot", slot_names)
     templates = _build(
-        Template, len(tt["parts"]), parts=_groups(parts, tt["parts"]), names=_groups(names, tt["names"])
+        Template, col.length("templates"), parts=_groups(parts, col("templates", "parts")),
+        names=_groups(names, col("templates", "names")),
     )
-    pt = t["passages"]
     passages = _build(
-        Passage, len(pt["if"]), paragraphs=_groups(templates, pt["paragraphs"]), when=refs(pt["if"]),
-        pos=positions(pt),
+        Passage, col.length("passages"), paragraphs=_groups(templates, col("passages", "paragraphs")),
+        when=col("passages", "if", condition_rows), pos=positions("passages"),
     )
 
-    choice_groups = _groups(choices, st["choices"])
-    indexes = list(map(dict, map(zip, _groups(ct["id"], st["choices"]), choice_groups)))
+    choice_groups = _groups(choices, col("scenes", "choices"))
+    chapter_ids, location_ids, ending_ids = (col("scenes", c, texts) for c in ("chapter", "location", "ending"))
     scenes_list = _build(
-        Scene, len(scene_ids), id=scene_ids, title=st["title"], chapter=st["chapter"],
-        text=_groups(passages, st["passages"]), choices=choice_groups,
-        on_enter=_groups(effects(t["on_enter"]), st["on_enter"]), place=st["place"], date=st["date"],
-        location=st["location"], ending=st["ending"], pos=positions(st), choice_index=indexes,
+        Scene, len(scene_ids), id=scene_ids, title=col("scenes", "title", texts), chapter=chapter_ids,
+        text=_groups(passages, col("scenes", "passages")), choices=choice_groups,
+        on_enter=_groups(effects("on_enter"), col("scenes", "on_enter")), place=col("scenes", "place", texts),
+        date=col("scenes", "date", texts), location=location_ids, ending=ending_ids, pos=positions("scenes"),
     )
     scenes = dict(zip(scene_ids, scenes_list))
 
     # The cross-checks a cold load makes, so the engine never meets a dangling reference.
-    if len(scenes) != len(scenes_list) or any(len(i) != len(g) for i, g in zip(indexes, choice_groups)):
+    if len(scenes) != len(scenes_list) or len(set(keys)) != len(keys):
         raise CacheMiss("duplicate ids")
     if start not in scenes:
         raise CacheMiss("the start scene is not there")
-    if not set(st["chapter"]) <= chapters.keys() or not set(st["location"]) - {""} <= locations.keys():
+    if not set(chapter_ids) <= chapters.keys() or not set(location_ids) - {""} <= locations.keys():
         raise CacheMiss("a reference to a chapter or location that is not there")
-    if not set(st["ending"]) - {""} <= endings.keys() or any(
-        bool(ending) == bool(group) for ending, group in zip(st["ending"], choice_groups)
+    if not set(ending_ids) - {""} <= endings.keys() or list(map(bool, ending_ids)) != list(
+        map(operator.not_, col("scenes", "choices"))
     ):
         raise CacheMiss("an ending with choices, or a scene with neither")
 

@@ -757,7 +757,6 @@ class Reader:
                 temps = tuple(template(p, src, n, off) for p, n, off in paras)
                 passages.append(Passage(temps, when, ppos))
             choices = []
-            index: dict[str, Choice] = {}
             for rc in raw.choices:
                 routes = []
                 for target, tpos, when_ref, chance in rc.routes:
@@ -769,10 +768,9 @@ class Reader:
                     rc.reason, f"{raw.id}.{rc.id}", rc.pos,
                 )
                 choices.append(choice)
-                index[rc.id] = choice
             scenes[raw.id] = Scene(
                 raw.id, raw.title, raw.chapter, tuple(passages), tuple(choices), tuple(raw.on_enter), raw.place,
-                raw.date, raw.location, raw.ending, raw.pos, index,
+                raw.date, raw.location, raw.ending, raw.pos,
             )
 
         # Drop repeats keeping the reading order: a nearly sorted list sorts in linear time, a set's order would

@@ -789,7 +789,7 @@ def _choice_failure(game: Game, step: Step, number: int) -> ReplayFailure | None
             [f"scene: {st.scene}", "choices offered: " + (", ".join(offered) or "none")],
             step.where,
         )
-    if step.choice not in game.scene.choice_index:
+    if game.scene.choice(step.choice) is None:
         return ReplayFailure(
             number,
             st.scene,

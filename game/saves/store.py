@@ -626,7 +626,7 @@ def replay_log(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple
                 choice_id,
                 f"step {i}: the choices now lead to scene '{here}', not to scene '{scene_id}'",
             )
-        if choice_id not in story.scenes[scene_id].choice_index:
+        if story.scenes[scene_id].choice(choice_id) is None:
             return game, ReplayStop(
                 i, scene_id, choice_id, f"step {i}: scene '{scene_id}' no longer has choice '{choice_id}'"
             )
@@ -747,7 +747,7 @@ def _from_snapshot(data: SaveData, story: Story) -> tuple[Game, list[str]]:
     chosen = {
         key
         for key in data.chosen
-        if (parts := key.split(".", 1))[0] in story.scenes and parts[1] in story.scenes[parts[0]].choice_index
+        if (parts := key.split(".", 1))[0] in story.scenes and story.scenes[parts[0]].choice(parts[1]) is not None
     }
     visited = {s for s in data.visited if s in story.scenes} | {data.scene}
     # The log is kept as it was: it is the save's history, and chance rolls count its steps.

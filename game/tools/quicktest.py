@@ -589,15 +589,23 @@ def _find_traps(res: Exploration, succ: list[tuple[int, ...]], endings: list[int
 # ------------------------------------------------------------------------------------ seeds for paths
 
 
+def _choice(story: Story, step: Step) -> Choice:
+    choice = story.scenes[step.scene].choice(step.choice)
+    if choice is None:  # a path is made of choices the search took in this story
+        raise KeyError(f"{step.scene}.{step.choice}")
+    return choice
+
+
 def find_seed(story: Story, path: list[Step], first: int = 1, tries: int = 100_000) -> int | None:
     """A seed under which replaying ``path``'s choices follows the same routes, or None within ``tries`` seeds."""
-    if not any(len(story.scenes[s.scene].choice_index[s.choice].routes) > 1 for s in path):
+    taken = [_choice(story, s) for s in path]
+    if not any(len(choice.routes) > 1 for choice in taken):
         return first  # no branching route on the path: every seed follows it
     for seed in range(first, first + tries):
         game = Game(story, seed)
         st = game.state
-        for s in path:
-            game.step(story.scenes[s.scene].choice_index[s.choice])
+        for s, choice in zip(path, taken):
+            game.step(choice)
             if st.scene != s.target:
                 break
         else:

@@ -32,8 +32,9 @@ def _step(game: Game, choice_id: str) -> Step:
     """Take ``choice_id`` in ``game`` (which must allow it) and describe what happened."""
     scene = game.scene
     paragraphs = tuple(game.text())
-    choice = scene.choice_index[choice_id]
-    outcome = game.choose(choice_id)
+    outcome = game.choose(choice_id)  # raises ChoiceError for a choice the scene does not have
+    choice = scene.choice(choice_id)
+    assert choice is not None
     return Step(
         scene.id,
         scene.title,
@@ -143,7 +144,8 @@ class Session:
         before_scene = self.game.scene
         paragraphs = tuple(self.game.text())
         outcome = self.game.choose(choice_id)
-        choice = before_scene.choice_index[choice_id]
+        choice = before_scene.choice(choice_id)
+        assert choice is not None  # choose() has just taken it
         step = Step(
             before_scene.id,
             before_scene.title,

@@ -217,6 +217,11 @@ def rechecksum(blob: bytes) -> bytes:
     return json.dumps(header).encode() + b"\n" + rest
 
 
+def _replaced(blob: bytes, old: bytes, new: bytes) -> bytes:
+    assert old in blob, f"the entry has no {old!r} to damage"
+    return blob.replace(old, new, 1)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -228,9 +233,9 @@ def rechecksum(blob: bytes) -> bytes:
         lambda b: b[:100] + bytes([b[100] ^ 0x20]) + b[101:],
         lambda b: b[:-8] + b"\xff" * 8,
         lambda b: b + b"\n",
-        lambda b: b.replace(b'"format":1', b'"format":99', 1),
-        lambda b: b.replace(b"Through the Gate", b"Through the Wall"),
-        lambda b: rechecksum(b.replace(b"Through the Gate", b"Through the Wall")),
+        lambda b: _replaced(b, f'"format":{cache.FORMAT}'.encode(), b'"format":99'),
+        lambda b: _replaced(b, b"Through the Gate", b"Through the Wall"),
+        lambda b: rechecksum(_replaced(b, b"Through the Gate", b"Through the Wall")),
         lambda b: rechecksum(b),
     ],
     ids=[
@@ -276,7 +281,13 @@ def test_tampered_references_are_caught_even_with_a_good_checksum(tiny_copy: Pat
     broken(lambda d, n, w: n.__setitem__(tables["routes"]["to"][0], 999))  # a route to no scene
     broken(lambda d, n, w: n.__setitem__(tables["scenes"]["title"][0], len(texts)))  # a text not there
     broken(lambda d, n, w: n.__setitem__(tables["template_parts"]["part"][0], -99))  # a slot not there
-    broken(lambda d, n, w: d["tables"]["routes"]["chance"].__setitem__(0, "often"))  # not a number
+    broken(lambda d, n, w: d["tables"]["routes"]["chance"].__setitem__(0, "often"))  # not a column
+    chance = tables["routes"]["chance"]
+    broken(lambda d, n, w: n.__setitem__(chance[0], 150))  # a chance of more than 99 percent
+    broken(lambda d, n, w: n.__setitem__(tables["effects"]["boolean"][0], 2))  # an amount neither number nor yes/no
+    runs = next(c for t in tables.values() for c in t.values() if len(c) == 3)  # a column stored as runs
+    broken(lambda d, n, w: n.__setitem__(runs[0] + runs[1], n[runs[0] + runs[1]] + 1))  # runs that do not add up
+    broken(lambda d, n, w: n.__setitem__(runs[0] + runs[1], -1))  # a negative run
     broken(lambda d, n, w: d["story"].__setitem__(2, "nowhere"))  # no start scene
     source = tables["conditions"]["source"][0]
     broken(lambda d, n, w: w.__setitem__(n[source], "secret_name > 1"))  # a name the story does not have
