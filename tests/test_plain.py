@@ -11,7 +11,7 @@ TINY = "tests/fixtures/tiny"
 def play(stdin: str | None, *extra: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "game", "play", "--plain", "--scenes", TINY, "--seed", "3", *extra],
-        input=stdin, capture_output=True, text=True, timeout=60,
+        input=stdin, capture_output=True, text=True, timeout=60, check=False,
         stdin=subprocess.DEVNULL if stdin is None else None,
     )
 
@@ -54,7 +54,7 @@ def test_closed_stdin_exits_cleanly() -> None:
 def test_broken_story_exits_2_with_the_errors(tmp_path) -> None:
     (tmp_path / "story.yaml").write_text("story: {id: x, title: X, start: a}\nfactions: {}\n")
     proc = subprocess.run([sys.executable, "-m", "game", "play", "--plain", "--scenes", str(tmp_path)],
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60, check=False)
     assert proc.returncode == 2
     assert "story.yaml:2:11: error: the story declares no factions" in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -22,13 +22,12 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Union
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
 MAX_INT = 10**9
 
-Value = Union[int, bool]
+Value = int | bool
 
 
 class ConditionError(Exception):
@@ -84,7 +83,7 @@ class Binary:
     col: int
 
 
-Node = Union[Num, Bool, Name, Call, Unary, Binary]
+Node = Num | Bool | Name | Call | Unary | Binary
 
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 FUNCTIONS = ("visited", "chose")

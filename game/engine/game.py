@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Union
 
 from .conditions import Binary, Name, Num
 from .model import Choice, Effect, Ending, Scene, Story
 
-Value = Union[int, bool]
+Value = int | bool
 _MASK = (1 << 64) - 1
 
 

@@ -7,11 +7,11 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple, Union
+from typing import NamedTuple
 
 from .conditions import Evaluator, Node
 
-Value = Union[int, bool]
+Value = int | bool
 
 
 class Pos(NamedTuple):

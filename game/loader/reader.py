@@ -272,7 +272,7 @@ class Reader:
         if isinstance(node, ScalarNode) and not node.style and node.value in ("true", "false"):
             return _CondRef(node.value, src, node)
         v = self.text(src, node, what)
-        if v is None:
+        if v is None or not isinstance(node, ScalarNode):  # (text() gives None for anything but a scalar)
             return None
         return _CondRef(v, src, node)
 
@@ -678,13 +678,14 @@ class Reader:
             if ref is None:
                 return None
             pos = self.pos(ref.src, ref.node)
-            hit = compiled.get(ref.source, False)
-            if hit is False:
+            if ref.source in compiled:
+                hit = compiled[ref.source]
+            else:
                 try:
-                    node = cond.parse(ref.source)
-                    if cond.check(node, names) is not bool:
+                    parsed = cond.parse(ref.source)
+                    if cond.check(parsed, names) is not bool:
                         raise cond.ConditionError("a condition must be true or false, but this is a number", 1)
-                    hit = (node, cond.compile_node(node, names.slots))
+                    hit = (parsed, cond.compile_node(parsed, names.slots))
                 except cond.ConditionError as exc:
                     hit = None
                     line, col = _locate(ref.src, ref.node, exc.column - 1)

@@ -221,15 +221,15 @@ def _check_events(text: str, shown: str) -> Problem | None:
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_NESTING:
-                m = event.start_mark
-                return Problem(shown, m.line + 1, m.column + 1, f"YAML is nested too deeply (limit {MAX_NESTING} levels)")
+                line, column = _where(event)
+                return Problem(shown, line, column, f"YAML is nested too deeply (limit {MAX_NESTING} levels)")
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                m = event.start_mark
-                return Problem(shown, m.line + 1, m.column + 1, f"too many aliases (limit {MAX_ALIASES})")
+                line, column = _where(event)
+                return Problem(shown, line, column, f"too many aliases (limit {MAX_ALIASES})")
     return None
 
 
@@ -241,6 +241,12 @@ _FRIENDLY = (
     ("exceeded maximum nesting depth", f"YAML is nested too deeply (limit {MAX_NESTING} levels)"),
     ("found duplicate anchor", "an anchor (&name) is defined twice; give each anchor its own name"),
 )
+
+
+def _where(event: yaml.Event) -> tuple[int, int]:
+    """An event's 1-based line and column (0, 0 if the parser gave it no mark)."""
+    m = event.start_mark
+    return (m.line + 1, m.column + 1) if m is not None else (0, 0)
 
 
 def _from_yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> Problem:

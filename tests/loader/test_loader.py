@@ -142,7 +142,7 @@ def test_pathological_nesting_is_refused_without_crashing(tmp_path: Path, payloa
     # Run in a subprocess: if libyaml's composer ever saw this, it could take the whole process down.
     make_story(tmp_path, "chapter: one\nscenes: []\n")
     (tmp_path / "ch" / "deep.yaml").write_text("scenes: " + payload if payload.startswith(("[", "{")) else payload)
-    proc = subprocess.run([sys.executable, "-m", "game", "lint", "--json", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "game", "lint", "--json", str(tmp_path)], capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2, proc.stderr
     report = json.loads(proc.stdout)
     assert any("nested too deeply" in e["message"] for e in report["errors"])
@@ -168,7 +168,7 @@ def test_load_story_raises_story_error_listing_everything(tmp_path: Path) -> Non
 
 
 def test_lint_json_shape(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "game", "lint", "--json", "tests/fixtures/tiny"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "game", "lint", "--json", "tests/fixtures/tiny"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0
     data = json.loads(proc.stdout)
     assert data["ok"] is True and data["errors"] == []

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from saves_helpers import play
 
+from game import atomic as atomic_module  # the shared recipe game.saves.atomic re-exports
 from game.engine import Game, Story
 from game.saves import SaveError, SaveStore, read_save
-from game import atomic as atomic_module  # the shared recipe game.saves.atomic re-exports
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork and SIGKILL (POSIX)")
 
