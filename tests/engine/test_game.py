@@ -122,3 +122,13 @@ def test_snapshot_is_independent_of_later_play(tiny_story: Story) -> None:
     game.choose("bribe")
     assert snap.values != game.state.values and snap.log == []
     assert game.state.to_dict(tiny_story)["log"] == ["gate.bribe"]
+
+
+def test_a_scene_finds_its_choices_by_id_and_nothing_else(tiny_story: Story) -> None:
+    gate = tiny_story.scenes["gate"]
+    for choice in gate.choices:
+        assert gate.choice(choice.id) is choice
+    assert gate.choice("no_such_choice") is None
+    assert gate.choice(gate.choices[0].key) is None  # a key ('scene.choice') is not an id
+    with pytest.raises(ChoiceError, match="has no choice 'no_such_choice'"):
+        Game(tiny_story).choose("no_such_choice")
