@@ -733,7 +733,7 @@ def decode(
             amounts = [bool(a) if b else a for a, b in zip(amounts, booleans)]
         return _build(
             Effect, col.length(table), kind=col(table, "kind", _EFFECT_KINDS),
-            target=col(table, "slot", slot_names), slot=slots_, amount=amounts, pos=positions(table),
+            target=_refs(slot_names, slots_), slot=slots_, amount=amounts, pos=positions(table),
         )
 
     scene_ids = col("scenes", "id", texts)
@@ -767,7 +767,8 @@ def decode(
         when=col("passages", "if", condition_rows), pos=positions("passages"),
     )
 
-    choice_groups = _groups(choices, col("scenes", "choices"))
+    choice_counts = col("scenes", "choices")
+    choice_groups = _groups(choices, choice_counts)
     chapter_ids, location_ids, ending_ids = (col("scenes", c, texts) for c in ("chapter", "location", "ending"))
     scenes_list = _build(
         Scene, len(scene_ids), id=scene_ids, title=col("scenes", "title", texts), chapter=chapter_ids,
@@ -784,9 +785,8 @@ def decode(
         raise CacheMiss("the start scene is not there")
     if not set(chapter_ids) <= chapters.keys() or not set(location_ids) - {""} <= locations.keys():
         raise CacheMiss("a reference to a chapter or location that is not there")
-    if not set(ending_ids) - {""} <= endings.keys() or list(map(bool, ending_ids)) != list(
-        map(operator.not_, col("scenes", "choices"))
-    ):
+    has_ending, has_no_choices = list(map(bool, ending_ids)), list(map(operator.not_, choice_counts))
+    if not set(ending_ids) - {""} <= endings.keys() or has_ending != has_no_choices:
         raise CacheMiss("an ending with choices, or a scene with neither")
 
     problems = []

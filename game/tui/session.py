@@ -28,14 +28,15 @@ class Step:
     scene_to: str = ""
 
 
-def _step(game: Game, choice_id: str) -> Step:
-    """Take ``choice_id`` in ``game`` (which must allow it) and describe what happened."""
+def _step(game: Game, choice_id: str) -> tuple[Step, Outcome]:
+    """Take ``choice_id`` in ``game`` and describe what happened (raises the engine's ChoiceError when it cannot
+    be taken)."""
     scene = game.scene
     paragraphs = tuple(game.text())
-    outcome = game.choose(choice_id)  # raises ChoiceError for a choice the scene does not have
+    outcome = game.choose(choice_id)
     choice = scene.choice(choice_id)
-    assert choice is not None
-    return Step(
+    assert choice is not None  # choose() has just taken it
+    step = Step(
         scene.id,
         scene.title,
         paragraphs,
@@ -45,6 +46,7 @@ def _step(game: Game, choice_id: str) -> Step:
         game.trust(),
         outcome.scene_to,
     )
+    return step, outcome
 
 
 def record(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple[Game, list[Step]]:
@@ -55,7 +57,7 @@ def record(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple[Gam
     log = list(log)
     Game.replay(story, seed, log)  # the engine's own check, so the error names the step exactly as it would
     game = Game(story, seed)
-    steps = [_step(game, choice_id) for _scene_id, choice_id in log]
+    steps = [_step(game, choice_id)[0] for _scene_id, choice_id in log]
     return game, steps
 
 
@@ -141,21 +143,7 @@ class Session:
 
     def choose(self, choice_id: str) -> tuple[Step, Outcome]:
         """Take a choice (raises the engine's ChoiceError when it cannot be taken) and record it."""
-        before_scene = self.game.scene
-        paragraphs = tuple(self.game.text())
-        outcome = self.game.choose(choice_id)
-        choice = before_scene.choice(choice_id)
-        assert choice is not None  # choose() has just taken it
-        step = Step(
-            before_scene.id,
-            before_scene.title,
-            paragraphs,
-            choice_id,
-            choice.label,
-            outcome.trust,
-            self.game.trust(),
-            outcome.scene_to,
-        )
+        step, outcome = _step(self.game, choice_id)
         self.steps.append(step)
         return step, outcome
 
