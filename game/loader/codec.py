@@ -1,0 +1,502 @@
+"""The story cache's format: a validated Story as a little JSON, a block of 32-bit integers and a block of texts,
+and back (see ``cache`` for where entries live and how they are checked before they are read).
+
+Nothing is pickled or marshalled: decoding builds the engine's model from plain data and checks every type and
+cross-reference again, so a well-formed but inconsistent entry can never give a story the engine could not play.
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from array import array
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import fields
+from functools import partial
+from itertools import chain, groupby, islice, repeat
+from typing import Any, Final, TypeVar
+
+from ..engine import conditions as cond
+from ..engine.model import (
+    Chapter,
+    Choice,
+    Condition,
+    Effect,
+    Ending,
+    Faction,
+    GlossaryEntry,
+    Location,
+    Passage,
+    Pos,
+    Route,
+    Scene,
+    Story,
+    Template,
+    Variable,
+)
+from .errors import Problem
+
+FORMAT = 2
+_INT: Final = "i"  # the integer block's item type: 32-bit signed
+
+_T = TypeVar("_T")
+
+
+class CacheMiss(Exception):
+    """The cache cannot serve this story (absent, stale, corrupt or unexpected); load it from YAML."""
+
+
+# -------------------------------------------------------------------------------------------- encoding
+#
+# An entry has three parts after its header: a little JSON (the manifest's parts and how the tables are laid
+# out), a block of 32-bit integers and a block of texts (every distinct text once, UTF-8, separated by NUL).
+# The scenes' parts are columnar: one table per kind of element (scenes, passages, templates, choices, routes,
+# effects, conditions), each column a part of the integer block, elements in story order. A parent records how
+# many children it has and the children follow in the same order, so a warm load builds all the elements of a
+# kind at once. A text is its number in the text block; a position is three columns: file (an index into the
+# story's files, manifest first; -1 for none), line and column; an optional condition is its row in the condition
+# table, or -1 for none; a route's target is a row of the scene table, its chance a row of _CHANCES; an
+# effect's kind is an index into _EFFECT_KINDS, its target is its slot's name, and its amount is a whole number,
+# made a yes/no where its "boolean" column says 1. A template's parts are rows of the template_parts table, each a
+# text or, when negative, the slot -1 - part; its names are rows of template_names, each a slot.
+#
+# A column is [start, length]: its numbers, as they lie; or [start, runs, length]: ``runs`` values, then as many
+# run lengths. Most columns are a few long runs (one file for a thousand scenes, no condition, an empty text,
+# one route per choice), so a warm load meets each value once and repeats it in C.
+
+_BLOCKS = ("json", "numbers", "texts")
+_POS = ("file", "line", "column")
+_EFFECT_KINDS = ("trust", "fair", "set", "add")
+_CHANCES = (*range(1, 100), None)  # a route's chance, 1 to 99 percent, is its row + 1; row -1: no chance
+_NUMBER = "number"  # a column of the integer block
+_TEXT = "text"  # a column of the integer block, each a number in the text block
+# Each table's columns.
+_TABLES: dict[str, dict[str, str]] = {
+    "scenes": {
+        "id": _TEXT, "title": _TEXT, "chapter": _TEXT, "place": _TEXT, "date": _TEXT, "location": _TEXT,
+        "ending": _TEXT, "passages": _NUMBER, "choices": _NUMBER, "on_enter": _NUMBER,
+    },
+    "passages": {"paragraphs": _NUMBER, "if": _NUMBER},
+    "templates": {"parts": _NUMBER, "names": _NUMBER},
+    "template_parts": {"part": _NUMBER},
+    "template_names": {"slot": _NUMBER},
+    "choices": {
+        "id": _TEXT, "key": _TEXT, "label": _TEXT, "reason": _TEXT, "if": _NUMBER, "requires": _NUMBER,
+        "routes": _NUMBER, "effects": _NUMBER,
+    },
+    "routes": {"to": _NUMBER, "if": _NUMBER, "chance": _NUMBER},
+    "effects": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
+    "on_enter": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
+    "conditions": {"source": _TEXT},
+}
+for _name in ("scenes", "passages", "choices", "routes", "effects", "on_enter", "conditions"):
+    _TABLES[_name].update({p: _NUMBER for p in _POS})
+
+
+def encode(
+    story: Story, problems: Sequence[Problem], shown: list[str]
+) -> tuple[dict[str, Any], array[int], list[str]]:
+    """The story as JSON-ready data, an integer block and a list of texts. ``shown`` lists the files as positions
+    name them (manifest first). Raises CacheMiss for a story that cannot be cached (one with a NUL in a text)."""
+    file_number = {name: i for i, name in enumerate(shown)}
+    file_number[""] = -1
+
+    def where(p: Pos) -> tuple[int, int, int]:
+        return file_number[p.file], p.line, p.column
+
+    # Every element of each kind, in story order (children follow their parents, as the counts say).
+    scenes = list(story.scenes.values())
+    passages = [p for s in scenes for p in s.text]
+    templates = [t for p in passages for t in p.paragraphs]
+    choices = [c for s in scenes for c in s.choices]
+    routes = [r for c in choices for r in c.routes]
+    effects = [e for c in choices for e in c.effects]
+    on_enter = [e for s in scenes for e in s.on_enter]
+    conditions: list[Condition] = []
+
+    def rows(items: list[Condition | None]) -> list[int]:
+        """The condition table's rows for these conditions, adding them to it; -1 for none."""
+        out = []
+        for c in items:
+            if c is None:
+                out.append(-1)
+            else:
+                out.append(len(conditions))
+                conditions.append(c)
+        return out
+
+    def positions(items: Sequence[Any]) -> dict[str, list[int]]:
+        try:
+            return {"file": [file_number[x.pos.file] for x in items], "line": [x.pos.line for x in items],
+                    "column": [x.pos.column for x in items]}
+        except KeyError as exc:
+            raise CacheMiss(f"a position in an unknown file {exc}") from None
+
+    kind_number = {kind: i for i, kind in enumerate(_EFFECT_KINDS)}
+    slot_number = {name: i for i, name in enumerate(story.slot_names)}
+    scene_number = {sid: i for i, sid in enumerate(story.scenes)}
+
+    def effect_table(items: list[Effect]) -> dict[str, list[Any]]:
+        return {"kind": [kind_number[e.kind] for e in items], "slot": [e.slot for e in items],
+                "amount": [int(e.amount) for e in items], "boolean": [int(type(e.amount) is bool) for e in items],
+                **positions(items)}
+
+    columns: dict[str, dict[str, list[Any]]] = {
+        "scenes": {
+            "id": [s.id for s in scenes], "title": [s.title for s in scenes],
+            "chapter": [s.chapter for s in scenes], "place": [s.place for s in scenes],
+            "date": [s.date for s in scenes], "location": [s.location for s in scenes],
+            "ending": [s.ending for s in scenes],
+            "passages": [len(s.text) for s in scenes], "choices": [len(s.choices) for s in scenes],
+            "on_enter": [len(s.on_enter) for s in scenes], **positions(scenes),
+        },
+        "passages": {
+            "paragraphs": [len(p.paragraphs) for p in passages], "if": rows([p.when for p in passages]),
+            **positions(passages),
+        },
+        "templates": {"parts": [len(t.parts) for t in templates], "names": [len(t.names) for t in templates]},
+        "template_parts": {"part": [p for t in templates for p in t.parts]},  # made numbers below
+        "template_names": {"slot": [slot_number[n] for t in templates for n in t.names]},
+        "choices": {
+            "id": [c.id for c in choices], "key": [c.key for c in choices], "label": [c.label for c in choices],
+            "reason": [c.reason for c in choices], "if": rows([c.visible_if for c in choices]),
+            "requires": rows([c.enabled_if for c in choices]), "routes": [len(c.routes) for c in choices],
+            "effects": [len(c.effects) for c in choices], **positions(choices),
+        },
+        "routes": {
+            "to": [scene_number[r.target] for r in routes], "if": rows([r.when for r in routes]),
+            "chance": [-1 if r.chance is None else r.chance - 1 for r in routes], **positions(routes),
+        },
+        "effects": effect_table(effects),
+        "on_enter": effect_table(on_enter),
+    }
+    columns["conditions"] = {"source": [c.source for c in conditions], **positions(conditions)}
+
+    # Texts are numbered in the order first met; "" is always there, so joining and splitting on NUL give back
+    # the same list.
+    parts = columns["template_parts"]["part"]
+    text_columns = [
+        columns[name][column] for name, spec in _TABLES.items() for column, kind in spec.items() if kind is _TEXT
+    ]
+    met = dict.fromkeys(chain([""], *text_columns, (p for p in parts if isinstance(p, str))))
+    texts = dict(zip(met, range(len(met))))
+    if any("\0" in value for value in texts):  # possible through a YAML escape; such a story is not cached
+        raise CacheMiss("a text with a NUL character")
+    columns["template_parts"]["part"] = [texts[p] if isinstance(p, str) else -1 - p for p in parts]
+
+    numbers = array(_INT)
+    tables: dict[str, dict[str, Any]] = {}
+    try:
+        for name, spec in _TABLES.items():
+            tables[name] = {}
+            for column, kind in spec.items():
+                values = columns[name][column]
+                if kind is _TEXT:
+                    values = list(map(texts.__getitem__, values))
+                runs = [(value, len(list(run))) for value, run in groupby(values)]
+                if len(runs) * 4 <= len(values):  # mostly runs: stored as runs
+                    tables[name][column] = [len(numbers), len(runs), len(values)]
+                    numbers.fromlist([value for value, _ in runs])
+                    numbers.fromlist([n for _, n in runs])
+                else:
+                    tables[name][column] = [len(numbers), len(values)]
+                    numbers.fromlist(values)
+    except OverflowError:  # a line number beyond 2**31 is absurd, but then this story is simply not cached
+        raise CacheMiss("a number too large to cache") from None
+    data = {
+        "files": len(shown),
+        "texts": len(texts),
+        "story": [story.id, story.title, story.start, story.fingerprint],
+        "chapters": [[c.id, c.title, c.order, *where(c.pos)] for c in story.chapters.values()],
+        "factions": [
+            [f.id, f.name, f.description, f.initial, f.low, f.high, f.slot, *where(f.pos)]
+            for f in story.factions.values()
+        ],
+        "variables": [
+            [v.id, v.type.__name__, v.default, v.slot, v.description, v.low, v.high, *where(v.pos)]
+            for v in story.variables.values()
+        ],
+        "endings": [[e.id, e.title, *where(e.pos)] for e in story.endings.values()],
+        "locations": [[x.id, x.name, *where(x.pos)] for x in story.locations.values()],
+        "glossary": [[g.term, g.text, g.kind, *where(g.pos)] for g in story.glossary.values()],
+        "slots": [list(story.defaults), list(story.slot_names), list(story.lows), list(story.highs)],
+        "tables": tables,
+        "problems": [
+            [file_number.get(p.file, -1), p.file, p.line, p.column, p.message, p.severity] for p in problems
+        ],
+    }
+    return data, numbers, list(texts)
+
+
+# -------------------------------------------------------------------------------------------- decoding
+#
+# Rebuilding 10,000 scenes makes about 250,000 model objects, and making them is most of a warm load. A frozen
+# dataclass's __init__ assigns each field through object.__setattr__, a Python call per object and then some. Here
+# a whole table's objects are made at once, field by field: map() sets one field on every object through the
+# field's slot descriptor, a loop that stays in C. The objects are the very same (the tests compare a warm story
+# with a cold one field by field, and play them side by side); they are built in half the time.
+
+
+def _build(cls: type[_T], count: int, **columns: Sequence[Any]) -> list[_T]:
+    """``count`` new instances of a frozen, slotted dataclass, each field set from its column (all of them)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]  # every model class is a dataclass
+    if columns.keys() != set(names):
+        raise CacheMiss(f"the cache does not describe {cls.__name__} as the model does")
+    objects: list[_T] = list(map(object.__new__, repeat(cls, count)))
+    for name in names:
+        values = columns[name]
+        if len(values) != count:
+            raise CacheMiss(f"{cls.__name__}.{name}: {len(values)} values for {count} objects")
+        deque(map(getattr(cls, name).__set__, objects, values), maxlen=0)
+    return objects
+
+
+def _types_ok(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
+    return set(map(type, values)) <= set(allowed)
+
+
+class _Tables:
+    """The entry's tables, checked for their columns and for equal lengths; a column is read when asked for."""
+
+    def __init__(self, data: dict[str, Any], numbers: Sequence[int]) -> None:
+        raw = data["tables"]
+        if type(raw) is not dict or raw.keys() != _TABLES.keys():
+            raise CacheMiss("unexpected tables")
+        for name, spec in _TABLES.items():
+            columns = raw[name]
+            if type(columns) is not dict or columns.keys() != spec.keys():
+                raise CacheMiss(f"table {name!r} has unexpected columns")
+            lengths = set()
+            for where in columns.values():
+                if type(where) is not list or len(where) not in (2, 3) or not _types_ok(where, (int,)):
+                    raise CacheMiss(f"table {name!r} has a column of an unknown shape")
+                lengths.add(where[-1])
+            if len(lengths) != 1:
+                raise CacheMiss(f"the columns of table {name!r} differ in length")
+        self._raw, self._numbers = raw, numbers
+
+    def length(self, table: str) -> int:
+        return next(iter(self._raw[table].values()))[-1]  # type: ignore[no-any-return]
+
+    def __call__(self, table: str, column: str, lookup: Sequence[_T] | None = None) -> Sequence[Any]:
+        """A column's numbers; with ``lookup``, the item of ``lookup`` each number picks (for a text column, pass
+        the texts). A column of runs looks each run's value up once."""
+        where = self._raw[table][column]
+        if len(where) == 2:
+            rows = _block(self._numbers, *where)
+            return rows if lookup is None else _refs(lookup, rows)
+        start, runs, length = where
+        values: Sequence[Any] = _block(self._numbers, start, runs)
+        counts = _block(self._numbers, start + runs, runs)
+        if sum(counts) != length or (runs and min(counts) < 0):
+            raise CacheMiss("runs that do not add up")
+        if lookup is not None:
+            values = _refs(lookup, values)
+        return list(chain.from_iterable(map(repeat, values, counts)))
+
+
+def _block(numbers: Sequence[int], start: int, length: int) -> Sequence[int]:
+    """``length`` numbers of the integer block from ``start`` (a view: compact, and iterated only once or twice,
+    so its numbers need not all exist as Python objects at once)."""
+    if not 0 <= start <= start + length <= len(numbers):
+        raise CacheMiss("a column outside the integer block")
+    return numbers[start : start + length]
+
+
+def _groups(items: Sequence[_T], counts: Sequence[int]) -> list[tuple[_T, ...]]:
+    """Split ``items`` into consecutive tuples of the given sizes (which must use every item exactly once)."""
+    if sum(counts) != len(items):  # (a negative size makes islice() raise ValueError: a miss too)
+        raise CacheMiss("children do not add up")
+    # Runs of equal sizes (most choices have one route) are cut in one go: zip() over k references to one
+    # iterator takes k consecutive items per tuple.
+    out: list[tuple[_T, ...]] = []
+    it = iter(items)
+    for size, run in groupby(counts):
+        n = len(list(run))  # (counted in C: a generator here cost a tenth of a warm load)
+        if size == 0:
+            out.extend([()] * n)
+        else:
+            chunk = islice(it, n * size)
+            out.extend(zip(*[chunk] * size))
+    return out
+
+
+def _refs(items: Sequence[_T], rows: Sequence[int]) -> list[_T]:
+    """The item of each row: IndexError (a miss) for a row past the end. An entry's rows are never negative
+    except the -1 of an optional reference (give a list ending with what -1 means); a negative row could only come
+    from a forged entry, which the MAC keeps out, and could only pick another item, never break the engine, so the
+    columns are not walked to look for one (min() over each column would cost a tenth of the whole load)."""
+    return list(map(items.__getitem__, rows))
+
+
+def decode(
+    data: Any, numbers: Sequence[int], texts: list[str], root: str, shown: list[str]
+) -> tuple[Story, list[Problem]]:
+    """Rebuild the Story and its warnings from ``encode``'s data. Raises on anything unexpected, which the caller
+    treats as a miss. Types and cross-references are checked again, so not even a well-formed but inconsistent
+    entry can give a story the engine could not play."""
+    if not isinstance(data, dict) or data.get("files") != len(shown) or data.get("texts") != len(texts):
+        raise CacheMiss("the story's files changed, or the entry is incomplete")
+    files = [*shown, ""]  # file -1 is the empty file of a position that has none
+
+    def text(*values: Any) -> None:
+        if not _types_ok(values, (str,)):
+            raise CacheMiss("unexpected value where text belongs")
+
+    def whole(*values: Any) -> None:
+        if not _types_ok(values, (int,)):
+            raise CacheMiss("unexpected value where a whole number belongs")
+
+    def pos(fi: int, line: int, column: int) -> Pos:
+        whole(fi, line, column)
+        if not -1 <= fi < len(shown):
+            raise CacheMiss("a position in an unknown file")
+        return Pos(files[fi], line, column)
+
+    # The manifest's parts: few, so built and checked one by one.
+    story_id, title, start, fingerprint = data["story"]
+    text(story_id, title, start, fingerprint)
+    chapters: dict[str, Chapter] = {}
+    for cid, ctitle, order, *at in data["chapters"]:
+        text(cid, ctitle)
+        whole(order)
+        chapters[cid] = Chapter(cid, ctitle, order, pos(*at))
+    factions: dict[str, Faction] = {}
+    for fid, name, desc, initial, low, high, slot, *at in data["factions"]:
+        text(fid, name, desc)
+        whole(initial, low, high, slot)
+        factions[fid] = Faction(fid, name, desc, initial, low, high, slot, pos(*at))
+    variables: dict[str, Variable] = {}
+    for vid, vtype, default, slot, desc, low, high, *at in data["variables"]:
+        text(vid, desc)
+        kind: type[int] = {"int": int, "bool": bool}[vtype]
+        if type(default) is not kind or type(slot) is not int or not _types_ok((low, high), (int, type(None))):
+            raise CacheMiss("unexpected variable")
+        variables[vid] = Variable(vid, kind, default, slot, desc, low, high, pos(*at))
+    endings: dict[str, Ending] = {}
+    for eid, etitle, *at in data["endings"]:
+        text(eid, etitle)
+        endings[eid] = Ending(eid, etitle, pos(*at))
+    locations: dict[str, Location] = {}
+    for lid, lname, *at in data["locations"]:
+        text(lid, lname)
+        locations[lid] = Location(lid, lname, pos(*at))
+    glossary: dict[str, GlossaryEntry] = {}
+    for term, gtext, gkind, *at in data["glossary"]:
+        text(term, gtext, gkind)
+        glossary[term] = GlossaryEntry(term, gtext, gkind, pos(*at))
+
+    defaults, slot_names, lows, highs = (tuple(x) for x in data["slots"])
+    text(*slot_names)
+    slots = {name: i for i, name in enumerate(slot_names)}
+    if not len(slots) == len(defaults) == len(lows) == len(highs) == len(factions) + len(variables):
+        raise CacheMiss("slots do not match the factions and variables")
+    items: list[Faction | Variable] = [*factions.values(), *variables.values()]
+    for item in items:
+        if slots.get(item.id) != item.slot:
+            raise CacheMiss("slots do not match the factions and variables")
+    if not _types_ok((*defaults, *lows, *highs), (int, bool)):
+        raise CacheMiss("unexpected slot values")
+
+    # The scenes' parts: many, so built a whole table at a time.
+    col = _Tables(data, numbers)
+
+    def positions(table: str) -> list[Pos]:
+        # tuple.__new__ through partial(): every Pos made in C (the integer block holds only ints).
+        where = zip(col(table, "file", files), col(table, "line"), col(table, "column"))
+        return list(map(partial(tuple.__new__, Pos), where))
+
+    # Conditions are compiled again from their source; identical sources share one parse, as in a cold load.
+    sources = col("conditions", "source", texts)
+    compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
+    for source in set(sources):
+        node = cond.parse(source)
+        for name in cond.names_in(node):
+            if name not in slots:
+                raise CacheMiss(f"unknown name {name!r} in a cached condition")
+        compiled[source] = (node, cond.compile_node(node, slots))
+    nodes, tests = zip(*map(compiled.__getitem__, sources)) if sources else ((), ())
+    conditions = _build(
+        Condition, len(sources), source=sources, node=nodes, test=tests, pos=positions("conditions")
+    )
+    condition_rows = [*conditions, None]  # row -1: no condition
+
+    def effects(table: str) -> list[Effect]:
+        slots_ = col(table, "slot")
+        # The one row used as an index at play time (values[slot]): never let it count from the end.
+        if slots_ and min(slots_) < 0:
+            raise CacheMiss("an effect on no slot")
+        amounts, booleans = col(table, "amount"), col(table, "boolean")
+        if not set(booleans) <= {0, 1}:
+            raise CacheMiss("an amount neither a number nor a yes/no")
+        if any(booleans):
+            amounts = [bool(a) if b else a for a, b in zip(amounts, booleans)]
+        return _build(
+            Effect, col.length(table), kind=col(table, "kind", _EFFECT_KINDS),
+            target=_refs(slot_names, slots_), slot=slots_, amount=amounts, pos=positions(table),
+        )
+
+    scene_ids = col("scenes", "id", texts)
+    routes = _build(
+        Route, col.length("routes"), target=col("routes", "to", scene_ids),
+        when=col("routes", "if", condition_rows), chance=col("routes", "chance", _CHANCES), pos=positions("routes"),
+    )
+    keys = col("choices", "key", texts)
+    choices = _build(
+        Choice, col.length("choices"), id=col("choices", "id", texts), label=col("choices", "label", texts),
+        routes=_groups(routes, col("choices", "routes")),
+        effects=_groups(effects("effects"), col("choices", "effects")),
+        visible_if=col("choices", "if", condition_rows),
+        enabled_if=col("choices", "requires", condition_rows),
+        reason=col("choices", "reason", texts), key=keys, pos=positions("choices"),
+    )
+
+    # A part is a text, or the slot -1 - part: one list that ends with the slots in reverse serves both. Slots are
+    # indexes at play time (Template.render), so here a part is checked to be one or the other.
+    rows = col("template_parts", "part")
+    if rows and not -len(slot_names) <= min(rows) <= max(rows) < len(texts):
+        raise CacheMiss("a part of a text that is not there")
+    parts = _refs([*texts, *range(len(slot_names) - 1, -1, -1)], rows)
+    names = col("template_names", "slot", slot_names)
+    templates = _build(
+        Template, col.length("templates"), parts=_groups(parts, col("templates", "parts")),
+        names=_groups(names, col("templates", "names")),
+    )
+    passages = _build(
+        Passage, col.length("passages"), paragraphs=_groups(templates, col("passages", "paragraphs")),
+        when=col("passages", "if", condition_rows), pos=positions("passages"),
+    )
+
+    choice_counts = col("scenes", "choices")
+    choice_groups = _groups(choices, choice_counts)
+    chapter_ids, location_ids, ending_ids = (col("scenes", c, texts) for c in ("chapter", "location", "ending"))
+    scenes_list = _build(
+        Scene, len(scene_ids), id=scene_ids, title=col("scenes", "title", texts), chapter=chapter_ids,
+        text=_groups(passages, col("scenes", "passages")), choices=choice_groups,
+        on_enter=_groups(effects("on_enter"), col("scenes", "on_enter")), place=col("scenes", "place", texts),
+        date=col("scenes", "date", texts), location=location_ids, ending=ending_ids, pos=positions("scenes"),
+    )
+    scenes = dict(zip(scene_ids, scenes_list))
+
+    # The cross-checks a cold load makes, so the engine never meets a dangling reference.
+    if len(scenes) != len(scenes_list) or len(set(keys)) != len(keys):
+        raise CacheMiss("duplicate ids")
+    if start not in scenes:
+        raise CacheMiss("the start scene is not there")
+    if not set(chapter_ids) <= chapters.keys() or not set(location_ids) - {""} <= locations.keys():
+        raise CacheMiss("a reference to a chapter or location that is not there")
+    has_ending, has_no_choices = list(map(bool, ending_ids)), list(map(operator.not_, choice_counts))
+    if not set(ending_ids) - {""} <= endings.keys() or has_ending != has_no_choices:
+        raise CacheMiss("an ending with choices, or a scene with neither")
+
+    problems = []
+    for fi, name, line, column, message, severity in data["problems"]:
+        text(name, message, severity)
+        at = pos(fi, line, column)
+        problems.append(Problem(at.file if fi >= 0 else name, line, column, message, severity))
+    story = Story(
+        story_id, title, start, chapters, factions, variables, endings, locations, glossary, scenes, fingerprint,
+        os.path.abspath(root), tuple(shown[1:]), defaults, slot_names, lows, highs,
+    )
+    return story, problems

@@ -1,0 +1,170 @@
+"""Reading the manifest, ``story.yaml``: the story's id and start, chapters, factions, variables, endings,
+locations and glossary."""
+
+from __future__ import annotations
+
+import re
+
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Variable
+from .errors import hint
+from .nodes import NodeReader, _Src
+
+MANIFEST_KEYS = ("story", "chapters", "factions", "variables", "endings", "locations", "glossary")
+STORY_KEYS = ("id", "title", "start")
+
+
+class ManifestReader(NodeReader):
+    """Reads the manifest into the reader's tables (factions and variables take their slots here)."""
+
+    def read_manifest(self, src: _Src, root: Node) -> None:
+        top = self.mapping(src, root, "the manifest", MANIFEST_KEYS, ("story", "factions"))
+        if top is None:
+            return
+        if "story" in top:
+            story = self.mapping(src, top["story"][1], "'story'", STORY_KEYS, STORY_KEYS)
+            if story:
+                if "id" in story:
+                    sid = self.text(src, story["id"][1], "story id")
+                    if sid is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", sid):
+                        self.error(src, story["id"][1], f"story id {sid!r} may use only lower-case letters, digits, '-' and '_'")
+                    self.story_id = sid or ""
+                if "title" in story:
+                    self.title = self.text(src, story["title"][1], "story title") or ""
+                if "start" in story:
+                    self.start = self.ident(src, story["start"][1], "start scene") or ""
+                    self.start_pos = self.pos(src, story["start"][1])
+        if "chapters" in top:
+            orders: dict[int, str] = {}
+            for knode, vnode in self.entries(src, top["chapters"][1], "'chapters'"):
+                cid = self.ident(src, knode, "chapter id")
+                m = self.mapping(src, vnode, f"chapter {knode.value!r}", ("title", "order"), ("title", "order"))
+                if cid is None or m is None:
+                    continue
+                title = self.text(src, m["title"][1], "chapter title") if "title" in m else None
+                order = self.integer(src, m["order"][1], "chapter order") if "order" in m else None
+                if order is not None and order in orders:
+                    self.error(src, m["order"][1], f"chapter order {order} is used twice ({orders[order]!r} and {cid!r})")
+                if title is not None and order is not None:
+                    orders[order] = cid
+                    self.chapters[cid] = Chapter(cid, title, order, self.pos(src, knode))
+        if "factions" in top:
+            fnode = top["factions"][1]
+            if isinstance(fnode, MappingNode) and not fnode.value:
+                self.error(src, fnode, "the story declares no factions (trust needs at least one)")
+            for knode, vnode in self.entries(src, fnode, "'factions'"):
+                self.read_faction(src, knode, vnode)
+        if "variables" in top:
+            for knode, vnode in self.entries(src, top["variables"][1], "'variables'"):
+                self.read_variable(src, knode, vnode)
+        if "endings" in top:
+            for knode, vnode in self.entries(src, top["endings"][1], "'endings'"):
+                eid = self.ident(src, knode, "ending id")
+                m = self.mapping(src, vnode, f"ending {knode.value!r}", ("title",), ("title",))
+                if eid and m and "title" in m:
+                    t = self.text(src, m["title"][1], "ending title")
+                    if t is not None:
+                        self.endings[eid] = Ending(eid, t, self.pos(src, knode))
+        if "locations" in top:
+            for knode, vnode in self.entries(src, top["locations"][1], "'locations'"):
+                lid = self.ident(src, knode, "location id")
+                m = self.mapping(src, vnode, f"location {knode.value!r}", ("name",), ("name",))
+                if lid and m and "name" in m:
+                    t = self.text(src, m["name"][1], "location name")
+                    if t is not None:
+                        self.locations[lid] = Location(lid, t, self.pos(src, knode))
+        if "glossary" in top:
+            for knode, vnode in self.entries(src, top["glossary"][1], "'glossary'"):
+                term = self.text(src, knode, "glossary term")
+                m = self.mapping(src, vnode, f"glossary entry {knode.value!r}", ("text", "kind"), ("text", "kind"))
+                if term is None or m is None or "text" not in m or "kind" not in m:
+                    continue
+                body = self.text(src, m["text"][1], "glossary text")
+                kind = self.text(src, m["kind"][1], "glossary kind")
+                if kind is not None and kind not in ("historical", "invented", "mixed"):
+                    kinds = ("historical", "invented", "mixed")
+                    self.error(src, m["kind"][1], f"glossary kind must be historical, invented or mixed, not {kind!r}{hint(kind, kinds)}")
+                    continue
+                if body is not None and kind is not None:
+                    self.glossary[term] = GlossaryEntry(term, body, kind, self.pos(src, knode))
+        self.manifest_ok = True
+
+    def read_faction(self, src: _Src, knode: ScalarNode, vnode: Node) -> None:
+        fid = self.ident(src, knode, "faction id")
+        m = self.mapping(src, vnode, f"faction {knode.value!r}", ("name", "description", "initial", "range"), ("name", "description"))
+        if fid is None or m is None:
+            return
+        name = self.text(src, m["name"][1], "faction name") if "name" in m else None
+        desc = self.text(src, m["description"][1], "faction description") if "description" in m else None
+        low, high = 0, 100
+        if "range" in m:
+            r = self.int_range(src, m["range"][1], "faction range")
+            if r is None:
+                return
+            low, high = r
+        initial = 50 if low <= 50 <= high else low
+        if "initial" in m:
+            i = self.integer(src, m["initial"][1], "initial trust")
+            if i is None:
+                return
+            if not low <= i <= high:
+                self.error(src, m["initial"][1], f"initial trust {i} is outside the range {low}..{high}")
+                return
+            initial = i
+        if name is None or desc is None:
+            return
+        self.factions[fid] = Faction(fid, name, desc, initial, low, high, self._slot, self.pos(src, knode))
+        self._slot += 1
+
+    def int_range(self, src: _Src, node: Node, what: str) -> tuple[int, int] | None:
+        if not isinstance(node, SequenceNode) or len(node.value) != 2 or not self.tag_ok(src, node):
+            self.error(src, node, f"{what} must be a list of two numbers, like [0, 100]")
+            return None
+        lo = self.integer(src, node.value[0], f"{what} low end")
+        hi = self.integer(src, node.value[1], f"{what} high end")
+        if lo is None or hi is None:
+            return None
+        if lo >= hi:
+            self.error(src, node, f"{what} [{lo}, {hi}] is empty: the low end must be below the high end")
+            return None
+        return lo, hi
+
+    def read_variable(self, src: _Src, knode: ScalarNode, vnode: Node) -> None:
+        vid = self.ident(src, knode, "variable id")
+        m = self.mapping(src, vnode, f"variable {knode.value!r}", ("type", "default", "range", "description"), ("type", "default"))
+        if vid is None or m is None or "type" not in m or "default" not in m:
+            return
+        if vid in self.factions:
+            self.error(src, knode, f"variable {vid!r} has the same name as a faction; factions and variables share names in conditions")
+            return
+        t = self.text(src, m["type"][1], "variable type")
+        if t not in ("bool", "int"):
+            if t is not None:
+                self.error(src, m["type"][1], f"variable type must be bool or int, not {t!r}{hint(t, ('bool', 'int'))}")
+            return
+        desc = (self.text(src, m["description"][1], "variable description", empty_ok=True) or "") if "description" in m else ""
+        low = high = None
+        if "range" in m:
+            if t == "bool":
+                self.error(src, m["range"][0], "only int variables have a range")
+                return
+            r = self.int_range(src, m["range"][1], "variable range")
+            if r is None:
+                return
+            low, high = r
+        default: bool | int | None
+        if t == "bool":
+            default = self.boolean(src, m["default"][1], "default")
+        else:
+            default = self.integer(src, m["default"][1], "default")
+            if default is not None and low is not None and high is not None and not low <= default <= high:
+                self.error(src, m["default"][1], f"default {default} is outside the range {low}..{high}")
+                return
+        if default is None:
+            return
+        # Variables take the slots after the factions' (factions are read first), in manifest order.
+        self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, self._slot, desc, low, high, self.pos(src, knode))
+        self._slot += 1
+
+    # ---------------------------------------------------------------------------- scene files
