@@ -311,9 +311,10 @@ class Template:
         """The text in this state. ``count`` is the visit (or the time a choice is taken) that picks alternatives."""
         parts = self.parts
         if not self.source:
-            if len(parts) == 1 and isinstance(parts[0], str):
-                return parts[0]
-            return "".join(p if isinstance(p, str) else show(values[p]) for p in parts)  # type: ignore[index]
+            if len(parts) == 1 and parts[0].__class__ is str:
+                return parts[0]  # type: ignore[return-value]
+            # (A list, not a generator: join() makes one anyway, and this is the hot path of rendered play.)
+            return "".join([p if p.__class__ is str else show(values[p]) for p in parts])  # type: ignore[misc,index]
         out: list[Any] = []
         _emit(parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
         return _finish(out)
