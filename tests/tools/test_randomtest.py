@@ -11,7 +11,8 @@ import pytest
 
 from game.engine import Game
 from game.loader import load_story
-from game.tools.randomtest import Results, format_report, play_batch, randomtest, report_data
+from game.commands.randomtest import format_report
+from game.tools.randomtest import Results, play_batch, randomtest, report_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
