@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "graph": ("game.commands.graph", "draw the story map (scenes by chapter, choices as edges) as Mermaid, DOT or SVG"),
     "randomtest": ("game.commands.randomtest", "play the story thousands of times at random and report what happened"),
     "quicktest": ("game.commands.quicktest", "explore every reachable state; report unreachable scenes and paths to endings"),
+    "report": ("game.commands.report", "write one HTML page about the story: its map, where players go, endings, trust"),
     "schema": ("game.commands.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
 }

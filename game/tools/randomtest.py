@@ -60,6 +60,7 @@ class Detail:
 
     scene_runs: Counter[str] = field(default_factory=Counter)
     choice_runs: Counter[str] = field(default_factory=Counter)
+    route_runs: Counter[str] = field(default_factory=Counter)  # 'scene.choice>target': runs that went that way
     lengths: Counter[int] = field(default_factory=Counter)
     words: Counter[int] = field(default_factory=Counter)
     chapter_words: dict[str, Counter[int]] = field(default_factory=dict)
@@ -68,6 +69,7 @@ class Detail:
     def merge(self, other: Detail) -> None:
         self.scene_runs.update(other.scene_runs)
         self.choice_runs.update(other.choice_runs)
+        self.route_runs.update(other.route_runs)
         self.lengths.update(other.lengths)
         self.words.update(other.words)
         for mine, theirs in ((self.chapter_words, other.chapter_words), (self.ending_words, other.ending_words)):
@@ -77,6 +79,7 @@ class Detail:
     def to_data(self) -> dict[str, Any]:
         return {
             "scene_runs": dict(self.scene_runs), "choice_runs": dict(self.choice_runs),
+            "route_runs": dict(self.route_runs),
             "lengths": dict(self.lengths), "words": dict(self.words),
             "chapter_words": {k: dict(c) for k, c in self.chapter_words.items()},
             "ending_words": {k: dict(c) for k, c in self.ending_words.items()},
@@ -88,7 +91,7 @@ class Detail:
             return Counter({int(k): v for k, v in c.items()})
 
         return cls(
-            Counter(d["scene_runs"]), Counter(d["choice_runs"]), ints(d["lengths"]), ints(d["words"]),
+            Counter(d["scene_runs"]), Counter(d["choice_runs"]), Counter(d["route_runs"]), ints(d["lengths"]), ints(d["words"]),
             {k: ints(c) for k, c in d["chapter_words"].items()}, {k: ints(c) for k, c in d["ending_words"].items()},
         )
 
@@ -198,6 +201,7 @@ def play_batch(
         if info is not None:
             read = words_shown(game)
             per_chapter = {scenes[st.scene].chapter: read}
+            ways: set[str] = set()
         while True:
             scene = scenes[st.scene]
             if scene.ending:
@@ -224,6 +228,7 @@ def play_batch(
                 taken[choice.key] += 1
             step(choice)
             if info is not None:
+                ways.add(f"{choice.key}>{st.scene}")
                 here = words_shown(game)
                 read += here
                 chapter = scenes[st.scene].chapter
@@ -236,6 +241,7 @@ def play_batch(
         if info is not None:
             info.scene_runs.update(st.visited)
             info.choice_runs.update(st.chosen)
+            info.route_runs.update(ways)
             info.lengths[steps] += 1
             info.words[read] += 1
             for chapter, n_words in per_chapter.items():

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from game.loader import load_story
 from game.commands.graph import render, to_dot, to_mermaid
+from game.loader import load_story
 from game.tools.graph import story_map
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -24,9 +24,9 @@ import pytest
 from tools_helpers import write_story
 
 from game.cli import COMMANDS, build_parser
+from game.commands.graph import to_mermaid
 from game.loader import check_story
 from game.saves import Playthrough, replay_playthrough
-from game.commands.graph import to_mermaid
 from game.tools.graph import story_map
 from game.tools.lint import deep_warnings
 from game.tools.schema import editor_view, manifest_schema, scenes_schema

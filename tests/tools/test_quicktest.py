@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from game.commands.quicktest import format_report
 from game.engine import Game
 from game.loader import load_story
 from game.saves import Playthrough, replay_playthrough
-from game.commands.quicktest import format_report
 from game.tools.quicktest import StateKey, explore, find_seed, quicktest, report_data
 from game.tools.randomtest import randomtest
 
