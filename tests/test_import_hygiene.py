@@ -9,7 +9,9 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.report.page"]
+    "module",
+    ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session",
+     "game.report.page"],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

@@ -12,7 +12,7 @@ import os
 
 from ..engine.model import Story
 from . import cache
-from .errors import Problem, StoryError, did_you_mean
+from .errors import Problem, StoryError, did_you_mean, sort_problems
 from .reader import Reader, _Src, walk_story_files
 from .yamlsafe import compose, read_text
 
@@ -90,7 +90,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         else:
             reader.read_scene_file(_Src(shown, text), node)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    found = sorted(reader.problems)
+    found = sort_problems(reader.problems, reader._manifest_shown)
     if use_cache and story is not None and manifest is not None:
         # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
         cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])

@@ -168,9 +168,17 @@ class SceneLocator:
 
 
 def template_source(story: Story, template: Template) -> str:
-    """A paragraph as the author wrote it: ``{name}`` for each value it shows."""
+    """A paragraph as the author wrote it: its source when it has spans, else ``{name}`` for each value it shows."""
+    if template.source:
+        return template.source
     names = story.slot_names
-    return "".join(p if isinstance(p, str) else "{" + (names[p] if p < len(names) else "?") + "}" for p in template.parts)
+    out = []
+    for p in template.parts:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, int):
+            out.append("{" + (names[p] if 0 <= p < len(names) else "?") + "}")
+    return "".join(out)
 
 
 def scene_source(story: Story, scene: Scene) -> list[tuple[str, list[str]]]:
