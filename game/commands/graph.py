@@ -15,7 +15,7 @@ import subprocess
 import sys
 
 from ..sanitize import sanitize_line
-from ..tools.graph import StoryMap, overview_map, story_map
+from ..tools.graph import LIST_PREFIX, StoryMap, overview_map, story_map
 from .common import OutputError, UsageError, add_story_argument, load_or_report, write_output
 
 FORMATS = ("mermaid", "dot", "svg")
@@ -43,37 +43,43 @@ def _mq(lines: list[str]) -> str:
     return '"' + "<br>".join("".join(_MERMAID_ESCAPES.get(ch, ch) for ch in line) for line in lines) + '"'
 
 
+def _mid(m: StoryMap, node_id: str) -> str:
+    """A node's Mermaid id, prefixed: Mermaid reserves some words ('end', 'graph', ...) that are valid scene ids."""
+    if node_id.startswith(LIST_PREFIX):
+        return "r_" + node_id[len(LIST_PREFIX):]
+    return ("c_" if m.overview else "s_") + node_id
+
+
 def to_mermaid(m: StoryMap) -> str:
     """The map as a Mermaid flowchart (GitHub renders ```mermaid blocks)."""
-    # Node ids are prefixed: Mermaid reserves some words ('end', 'graph', ...) that are valid scene ids.
-    prefix = "c_" if m.overview else "s_"
     lines = ["flowchart TD"]
+
+    def node(sid: str, indent: str) -> str:
+        n = m.nodes[sid]
+        caption = _mq(n.lines() + ([f"({n.outside_chapter})"] if n.outside and n.outside_chapter else []))
+        shape = f"{{{{{caption}}}}}" if n.kind == "routes" else f"([{caption}])" if n.ending and not n.outside else f"[{caption}]"
+        return f"{indent}{_mid(m, sid)}{shape}"
+
     for c in m.clusters:
         lines.append(f"  subgraph c_{c.id}[{_mq([c.title])}]")
-        for sid in c.nodes:
-            n = m.nodes[sid]
-            caption = _mq(n.lines())
-            lines.append(f"    s_{sid}{f'([{caption}])' if n.ending else f'[{caption}]'}")
+        lines.extend(node(sid, "    ") for sid in c.nodes)
         lines.append("  end")
     if m.overview:
-        lines.extend(f"  c_{n.id}[{_mq(n.lines())}]" for n in m.nodes.values())
-    for sid in m.outside:
-        n = m.nodes[sid]
-        where = [f"({n.outside_chapter})"] if n.outside_chapter else []
-        lines.append(f"  s_{sid}[{_mq(n.lines() + where)}]")
+        lines.extend(node(sid, "  ") for sid in m.nodes)
+    lines.extend(node(sid, "  ") for sid in m.lists + m.outside)
     for e in m.edges:
-        lines.append(f"  {prefix}{e.source} -->|{_mq(e.lines())}| {prefix}{e.target}")
+        lines.append(f"  {_mid(m, e.source)} -->|{_mq(e.lines())}| {_mid(m, e.target)}")
     lines.append("  classDef ending stroke-width:3px")
     lines.append("  classDef start stroke-width:3px,stroke-dasharray:4 2")
     lines.append("  classDef outside stroke-dasharray:5 5")
     endings = [n.id for n in m.nodes.values() if n.ending and not n.outside]
     if endings:
-        lines.append("  class " + ",".join(f"s_{sid}" for sid in endings) + " ending")
+        lines.append("  class " + ",".join(_mid(m, sid) for sid in endings) + " ending")
     start = [n.id for n in m.nodes.values() if n.start and not n.outside]
     if start:
-        lines.append(f"  class {prefix}{start[0]} start")
+        lines.append(f"  class {_mid(m, start[0])} start")
     if m.outside:
-        lines.append("  class " + ",".join(f"s_{sid}" for sid in m.outside) + " outside")
+        lines.append("  class " + ",".join(_mid(m, sid) for sid in m.outside) + " outside")
     return "\n".join(lines) + "\n"
 
 
@@ -99,7 +105,12 @@ def to_dot(m: StoryMap) -> str:
 
     def node(sid: str, indent: str) -> str:
         n = m.nodes[sid]
+        if n.outside:
+            caption = _dq(n.lines() + ([f"({n.outside_chapter})"] if n.outside_chapter else []))
+            return f"{indent}{_dq(sid)} [label={caption}, style=dashed];"
         attrs = [f"label={_dq(n.lines())}"]
+        if n.kind == "routes":
+            attrs.append('shape=hexagon, style="filled", fillcolor="#f3f4f6"')
         if n.ending:
             attrs.append('shape=doubleoctagon, style="filled", fillcolor="#eeeeee"')
         if n.start:
@@ -113,10 +124,7 @@ def to_dot(m: StoryMap) -> str:
         lines.append("  }")
     if m.overview:
         lines.extend(node(sid, "  ") for sid in m.nodes)
-    for sid in m.outside:
-        n = m.nodes[sid]
-        caption = _dq(n.lines() + ([f"({n.outside_chapter})"] if n.outside_chapter else []))
-        lines.append(f"  {_dq(sid)} [label={caption}, style=dashed];")
+    lines.extend(node(sid, "  ") for sid in m.lists + m.outside)
     for e in m.edges:
         width = f", penwidth={min(1 + e.count / 2, 6):g}" if m.overview and e.count > 1 else ""
         lines.append(f"  {_dq(e.source)} -> {_dq(e.target)} [label={_dq(e.lines())}{width}];")

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from ..sanitize import sanitize, sanitize_line
-from ..tools.graph import StoryMap
+from ..tools.graph import LIST_PREFIX, StoryMap
 from ..tools.randomtest import spread
 from ..tools.report import ReportData, Verdict, scene_source
 from . import figures
@@ -65,30 +65,40 @@ def e(value: object) -> str:
 
 
 def _map_data(m: StoryMap, report: ReportData) -> dict[str, Any]:
-    d = report.detail
+    story, d = report.story, report.detail
     runs = max(report.runs, 1)
+
+    def ways(choice: str, targets: set[str]) -> int:
+        return sum(d.route_runs.get(f"{choice}>{t}", 0) for t in targets)
+
     nodes = []
     for n in m.nodes.values():
-        if m.overview:
-            entered = sum(d.chapter_words.get(n.id, Counter()).values())
-            share, count = entered / runs, entered
+        if n.kind == "chapter":
+            count = sum(d.chapter_words.get(n.id, Counter()).values())
+        elif n.kind == "routes":
+            count = -1  # a list is a way through, not a place: the ways in and out carry the counts
         else:
             count = d.scene_runs.get(n.id, 0)
-            share = count / runs
         nodes.append({
-            "id": n.id, "lines": [sanitize_line(x) for x in n.lines()], "ending": bool(n.ending), "start": n.start,
-            "outside": n.outside, "chapter": sanitize_line(n.outside_chapter), "share": share, "runs": count,
+            "id": n.id, "kind": n.kind, "lines": [sanitize_line(x) for x in n.lines()], "ending": bool(n.ending),
+            "start": n.start, "outside": n.outside, "chapter": sanitize_line(n.outside_chapter),
+            "share": max(count, 0) / runs, "runs": count,
         })
     edges = []
     for k, edge in enumerate(m.edges):
         if m.overview:
-            count, share = -1, -1.0
+            count = -1
+        elif edge.shared:  # a route of a shared list: every choice that uses the list may go this way
+            users = [c.key for s in story.scenes.values() for c in s.choices if c.shared == edge.shared]
+            count = sum(ways(key, {edge.target}) for key in users)
+        elif edge.target.startswith(LIST_PREFIX):
+            rl = story.routes[edge.target[len(LIST_PREFIX):]]
+            count = ways(edge.choice, {r.target for r in rl.routes})
         else:
-            count = d.route_runs.get(f"{edge.choice}>{edge.target}", 0)
-            share = count / runs
+            count = ways(edge.choice, {edge.target})
         edges.append({
             "id": f"{m.id}-{k}", "source": edge.source, "target": edge.target, "choice": edge.choice,
-            "lines": [sanitize_line(x) for x in edge.lines()], "share": share, "runs": count,
+            "lines": [sanitize_line(x) for x in edge.lines()], "share": min(max(count, 0) / runs, 1.0), "runs": count,
         })
     return {"nodes": nodes, "edges": edges}
 

@@ -32,6 +32,7 @@ class MapNode:
     outside: bool = False  # another chapter's scene, drawn to show where a chapter is entered from or leads to
     outside_chapter: str = ""  # that chapter's title
     note: str = ""  # '(ending: ...)' for an ending scene; the endings in a chapter of the overview
+    kind: str = "scene"  # 'scene', 'routes' (a shared route list, drawn once) or 'chapter' (the overview)
 
     @property
     def caption(self) -> str:
@@ -56,18 +57,19 @@ class MapEdge:
     choice: str = ""  # 'scene.choice'
     route: int = 0
     count: int = 1  # overview: how many choices this edge stands for
+    shared: str = ""  # the route list an edge leaves from (its routes are drawn once, from the list's node)
 
     @property
     def label(self) -> str:
         """The label on one line."""
-        return f"{self.text} {self.notes}" if self.notes else self.text
+        return " ".join(x for x in (self.text, self.notes) if x)
 
     def lines(self, width: int = EDGE_WIDTH) -> list[str]:
         """The label, wrapped when longer than ``width``: the choice's label, then its conditions on lines of their
         own."""
         if len(self.label) <= width:
             return [self.label]
-        return wrap(self.text, width) + (wrap(self.notes, width) if self.notes else [])
+        return (wrap(self.text, width) if self.text else []) + (wrap(self.notes, width) if self.notes else [])
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,11 @@ class StoryMap:
     nodes: dict[str, MapNode] = field(default_factory=dict)
     edges: list[MapEdge] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)  # story-wide route lists' nodes (a chapter's are in its cluster)
     overview: bool = False
+
+
+LIST_PREFIX = "routes:"  # a route list's node id: 'routes:<list id>' (never a scene id, which has no ':')
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -97,32 +103,50 @@ def wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def edge_notes(choice: Choice, route: Route, routes: int) -> str:
-    """What guards an edge, in brackets: the choice's conditions, and the route's condition or chance."""
+def edge_notes(choice: Choice | None, route: Route | None, routes: int, otherwise: bool = False) -> str:
+    """What guards an edge, in brackets: the choice's conditions, and the route's condition or chance (or
+    'otherwise' for the last route of several, and for a route list reached when the routes before it fail)."""
     notes = []
-    if choice.visible_if is not None:
+    if choice is not None and choice.visible_if is not None:
         notes.append(f"if {choice.visible_if.source}")
-    if choice.enabled_if is not None:
+    if choice is not None and choice.enabled_if is not None:
         notes.append(f"requires {choice.enabled_if.source}")
-    if routes > 1:
+    if route is not None and routes > 1:
         if route.when is not None:
             notes.append(f"when {route.when.source}")
         if route.chance is not None:
             notes.append(f"{route.chance}%")
         if route.when is None and route.chance is None:
             notes.append("otherwise")
+    if otherwise:
+        notes.append("otherwise")
     return f"[{'; '.join(notes)}]" if notes else ""
 
 
-def scene_edges(scenes: list[Scene]) -> list[MapEdge]:
-    """The edges out of ``scenes``, one per (choice, route), in the order written."""
+def scene_edges(story: Story, scenes: list[Scene], lists: bool = True) -> list[MapEdge]:
+    """The edges out of ``scenes``, one per (choice, route), in the order written. With ``lists``, a choice that
+    uses a shared route list leads to the list's node instead of along each of its routes."""
     out = []
     for scene in scenes:
         for choice in scene.choices:
-            for k, route in enumerate(choice.routes):
+            rl = story.routes.get(choice.shared) if lists and choice.shared else None
+            own = choice.routes[: len(choice.routes) - len(rl.routes)] if rl is not None else choice.routes
+            for k, route in enumerate(own):
                 notes = edge_notes(choice, route, len(choice.routes))
                 out.append(MapEdge(scene.id, route.target, choice.label, notes, choice.key, k))
+            if rl is not None:
+                notes = edge_notes(choice, None, 1, otherwise=bool(own))
+                out.append(MapEdge(scene.id, LIST_PREFIX + rl.id, choice.label, notes, choice.key, len(own)))
     return out
+
+
+def list_edges(story: Story, list_id: str) -> list[MapEdge]:
+    """The routes of a shared route list, from its node."""
+    rl = story.routes[list_id]
+    return [
+        MapEdge(LIST_PREFIX + list_id, route.target, "", edge_notes(None, route, len(rl.routes)), "", k, shared=list_id)
+        for k, route in enumerate(rl.routes)
+    ]
 
 
 def scene_node(story: Story, scene: Scene, outside: bool = False) -> MapNode:
@@ -149,23 +173,35 @@ def has_chapter(story: Story, chapter: str) -> bool:
 
 
 def story_map(story: Story, chapter: str | None = None) -> StoryMap:
-    """The map of the whole story, or of one chapter (raises KeyError for an unknown chapter)."""
+    """The map of the whole story, or of one chapter (raises KeyError for an unknown chapter). A shared route list
+    is one node, with its routes drawn once from it."""
     if chapter is not None and not has_chapter(story, chapter):
         raise KeyError(chapter)
     m = StoryMap(story.id, story.title)
     if chapter is None:
         inside = list(story.scenes.values())
-        edges = scene_edges(inside)
+        edges = scene_edges(story, inside)
     else:
         inside = [s for s in story.scenes.values() if s.chapter == chapter]
         ids = {s.id for s in inside}
-        # Scenes in other chapters that lead into this one, so the reader sees where the chapter is entered from.
-        incoming = [e for e in scene_edges([s for s in story.scenes.values() if s.id not in ids]) if e.target in ids]
-        edges = incoming + scene_edges(inside)
+        # Scenes in other chapters that lead into this one, so the reader sees where the chapter is entered from
+        # (each route of theirs drawn on its own: their route lists belong to their own chapter's map).
+        outside_scenes = [s for s in story.scenes.values() if s.id not in ids]
+        incoming = [e for e in scene_edges(story, outside_scenes, lists=False) if e.target in ids]
+        edges = incoming + scene_edges(story, inside)
     groups: dict[str, list[str]] = {}
     for s in inside:
         groups.setdefault(s.chapter, []).append(s.id)
         m.nodes[s.id] = scene_node(story, s)
+    used = [e.target[len(LIST_PREFIX):] for e in edges if e.target.startswith(LIST_PREFIX)]
+    for rid in dict.fromkeys(used):
+        rl = story.routes[rid]
+        m.nodes[LIST_PREFIX + rid] = MapNode(LIST_PREFIX + rid, f"route list {rid}", rl.chapter, kind="routes")
+        if rl.chapter in groups:
+            groups[rl.chapter].append(LIST_PREFIX + rid)
+        else:
+            m.lists.append(LIST_PREFIX + rid)
+        edges += list_edges(story, rid)
     for cid in chapter_order(story, list(groups)):
         ch = story.chapters.get(cid)
         m.clusters.append(MapCluster(cid, ch.title if ch else cid, tuple(groups[cid])))
@@ -195,9 +231,9 @@ def overview_map(story: Story) -> StoryMap:
         if endings:
             titles = [story.endings[e].title if e in story.endings else e for e in endings]
             note = note[:-1] + f"; ending{'s' if len(endings) != 1 else ''}: {', '.join(titles)})"
-        m.nodes[cid] = MapNode(cid, title, cid, "", cid == start_chapter, note=note)
+        m.nodes[cid] = MapNode(cid, title, cid, "", cid == start_chapter, note=note, kind="chapter")
     crossing: dict[tuple[str, str], set[str]] = {}
-    for e in scene_edges(list(story.scenes.values())):
+    for e in scene_edges(story, list(story.scenes.values()), lists=False):
         a, b = story.scenes[e.source].chapter, story.scenes[e.target].chapter
         if a != b:
             crossing.setdefault((a, b), set()).add(e.choice)

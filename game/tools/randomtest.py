@@ -171,7 +171,8 @@ class Results:
 
 
 def words_shown(game: Game) -> int:
-    """The words of scene text a player reads in the current scene, as rendered for this state."""
+    """The words of scene text a player reads in the current scene, as rendered for this state (a choice's result
+    counts too: see ``play_batch``)."""
     return sum(len(paragraph.split()) for paragraph in game.text())
 
 
@@ -226,10 +227,13 @@ def play_batch(
                 choice = choices[int(rand() * n)]
             if coverage:
                 taken[choice.key] += 1
-            step(choice)
-            if info is not None:
+            if info is None:
+                step(choice)
+            else:
+                # The same step, taken the way a player takes it, for the words of its result as well.
+                outcome = game.choose(choice.id)
                 ways.add(f"{choice.key}>{st.scene}")
-                here = words_shown(game)
+                here = sum(len(p.split()) for p in outcome.result) + words_shown(game)
                 read += here
                 chapter = scenes[st.scene].chapter
                 per_chapter[chapter] = per_chapter.get(chapter, 0) + here

@@ -32,7 +32,7 @@ def main() -> int:
             first.scroll_into_view_if_needed()
             browser.page.evaluate("document.querySelector('.map:not([data-map=\"overview\"])').previousElementSibling"
                                   ".scrollIntoView()")
-            browser.page.locator('.map:not([data-map="overview"]) .node:not(.outside)').nth(2).click()
+            browser.page.locator('.map:not([data-map="overview"]) .node.scene:not(.outside)').nth(2).click()
             browser.page.screenshot(path=str(out))
             assert not browser.problems, browser.problems
         finally:

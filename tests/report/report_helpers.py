@@ -60,6 +60,8 @@ scenes:
 """,
     "two.yaml": """\
 chapter: two
+routes:
+  luck: [{chance: 50, to: through}, {to: end_home}]
 scenes:
   - id: road
     title: The Road
@@ -67,7 +69,7 @@ scenes:
       - The road goes on.
       - {if: guards < 50, text: The guards watch you leave.}
     choices:
-      - {id: on, label: Walk on, goto: [{chance: 50, to: through}, {to: end_home}]}
+      - {id: on, label: Walk on, goto: {use: luck}}
   - {id: through, title: Through, ending: through, text: You are through.}
   - {id: end_home, title: Home Again, ending: home, text: You go home.}
 """,

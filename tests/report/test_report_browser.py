@@ -23,9 +23,10 @@ def test_the_page_draws_every_scene_and_every_plot_without_errors(browser: Brows
     open_report(browser, report)
     page = browser.page
     # The map: every scene once on its chapter's map (other chapters' scenes appear there only as outside nodes).
-    inside = page.locator('.map:not([data-map="overview"]) .node:not(.outside)')
+    inside = page.locator('.map:not([data-map="overview"]) .node.scene:not(.outside)')
     assert sorted(inside.evaluate_all("nodes => nodes.map(n => n.dataset.id)")) == sorted(story.scenes)
     assert page.locator('.map[data-map="overview"] .node').count() == len(story.chapters)
+    assert page.locator('.map[data-map="two"] .node.routes[data-id="routes:luck"]').count() == 1  # drawn once
     # What nobody reached is marked: the cellar (no way leads there) and the choice whose 'if' never holds.
     assert page.locator('.node.never[data-id="cellar"]').count() == 1
     assert page.locator('.map[data-map="one"] .edge.never[data-choice="gate.fly"]').count() == 1

@@ -149,3 +149,48 @@ def test_svg_through_graphviz_or_a_clear_message_without_it(tmp_path: Path) -> N
                           capture_output=True, text=True, check=False, env={"PATH": str(tmp_path), "PYTHONPATH": str(ROOT)})
     assert bare.returncode == 2 and bare.stdout == ""
     assert "needs Graphviz's 'dot' program, which is not installed" in bare.stderr and "Traceback" not in bare.stderr
+
+
+SHARED = """\
+    chapter: one
+    routes:
+      by_the_guards:
+        - {if: guards >= 70, to: won}
+        - {to: lost}
+    scenes:
+      - id: start
+        title: Start
+        text: x
+        choices:
+          - {id: plead, label: Plead, effects: {trust: {guards: 10}}, goto: {use: by_the_guards}}
+          - id: run
+            label: Run
+            goto:
+              - {chance: 50, to: won}
+              - {use: by_the_guards}
+          - {id: wait, label: Wait, goto: middle}
+      - id: middle
+        title: Middle
+        text: x
+        choices:
+          - {id: shrug, label: Shrug, goto: {use: by_the_guards}}
+      - {id: won, title: Won, ending: won, text: x}
+      - {id: lost, title: Lost, ending: lost, text: x}
+"""
+
+
+def test_a_shared_route_list_is_drawn_once_as_a_node(make_story) -> None:
+    m = story_map(make_story(SHARED))
+    assert m.clusters[0].nodes == ("start", "middle", "won", "lost", "routes:by_the_guards")
+    assert m.nodes["routes:by_the_guards"].kind == "routes"
+    into = [(e.source, e.label) for e in m.edges if e.target == "routes:by_the_guards"]
+    assert into == [("start", "Plead"), ("start", "Run [otherwise]"), ("middle", "Shrug")]
+    out = [(e.target, e.notes) for e in m.edges if e.source == "routes:by_the_guards"]
+    assert out == [("won", "[when guards >= 70]"), ("lost", "[otherwise]")]  # once, however many choices use it
+    assert ("start", "won", "Run [50%]") in [(e.source, e.target, e.label) for e in m.edges]
+    mermaid = to_mermaid(m)
+    assert '    r_by_the_guards{{"route list by_the_guards"}}' in mermaid
+    assert '  s_middle -->|"Shrug"| r_by_the_guards' in mermaid and '  r_by_the_guards -->|"[otherwise]"| s_lost' in mermaid
+    dot = to_dot(m)
+    assert '"routes:by_the_guards" [label="route list by_the_guards", shape=hexagon' in dot
+    assert dot.count('"routes:by_the_guards" -> ') == 2

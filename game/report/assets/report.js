@@ -53,7 +53,7 @@
     map.nodes.forEach(function (n) {
       var lines = n.lines.slice();
       if (n.outside && n.chapter) lines.push("(" + n.chapter + ")");
-      if (!n.outside) lines.push(n.runs === 0 ? "never reached" : percent(n.share) + " of playthroughs");
+      if (!n.outside && n.runs >= 0) lines.push(n.runs === 0 ? "never reached" : percent(n.share) + " of playthroughs");
       n.shown = lines;
       g.setNode(n.id, {width: textWidth(lines) + 24, height: lines.length * LINE + 14, data: n});
     });
@@ -90,19 +90,20 @@
     var nodes = el("g", {"class": "nodes"}, svg);
     g.nodes().forEach(function (id) {
       var box = g.node(id), n = box.data;
-      var cls = "node" + (n.ending ? " ending" : "") + (n.start ? " start" : "") + (n.outside ? " outside" : "") +
+      var cls = "node " + n.kind + (n.ending ? " ending" : "") + (n.start ? " start" : "") + (n.outside ? " outside" : "") +
         (!n.outside && n.runs === 0 ? " never" : "") + (!n.outside && n.share > 0.45 ? " dark" : "");
       var group = el("g", {"class": cls, "data-id": id, tabindex: 0}, nodes);
       if (!overview) group.id = "node-" + container.dataset.map + "-" + id;
       el("rect", {x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width, height: box.height,
-        rx: n.ending ? 14 : 4, fill: n.outside ? "#ffffff" : shade(n.share)}, group);
+        rx: n.ending ? 14 : n.kind === "routes" ? 12 : 4,
+        fill: n.outside ? "#ffffff" : n.kind === "routes" ? "#f3f4f6" : shade(n.share)}, group);
       addLines(group, n.shown, box.x, box.y, "node-label");
       var tip = el("title", {}, group);
       tip.textContent = n.lines.join(" ");
-      if (!overview) {
+      if (n.kind === "scene") {
         group.addEventListener("click", function () { showScene(id); });
         group.addEventListener("keydown", function (ev) { if (ev.key === "Enter") showScene(id); });
-      } else {
+      } else if (overview) {
         group.addEventListener("click", function () {
           var target = document.getElementById("map-" + id);
           if (target) target.scrollIntoView({behavior: "smooth"});
@@ -167,7 +168,7 @@
     if (!link) return;
     ev.preventDefault();
     var id = link.getAttribute("data-scene");
-    var node = document.querySelector('.map:not([data-map="overview"]) .node:not(.outside)[data-id="' + CSS.escape(id) + '"]');
+    var node = document.querySelector('.map:not([data-map="overview"]) .node.scene:not(.outside)[data-id="' + CSS.escape(id) + '"]');
     if (node) node.scrollIntoView({behavior: "smooth", block: "center", inline: "center"});
     showScene(id);
   });
