@@ -118,14 +118,14 @@ _NEVER = {
     "passage": "the passage is never shown",
     "if": "choice {choice} is never shown",
     "requires": "choice {choice} is never enabled",
-    "route": "this route is never taken",
+    "route": "the route to {target} in choice {choice} is never taken",
     "text": "the span never shows its first part",
 }
 _ALWAYS = {
     "passage": "it could be left out",
     "if": "the 'if' could be left out",
     "requires": "the 'requires' could be left out",
-    "route": "the routes after it are never taken",
+    "route": "the routes after it in choice {choice} are never taken",
     "text": "the span always shows its first part",
 }
 
@@ -142,7 +142,8 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
             if len(verdict) != 1:
                 continue
             choice = repr(site.choice.id) if site.choice else ""
-            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice)
+            target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
+            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
             always = "can never be true" if True not in verdict else "is always true"
             explain = _explain(site.condition.node, a, a.env_at(site))
             warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
