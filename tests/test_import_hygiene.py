@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize(
-    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session"]
+    "module",
+    ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session",
+     "game.report.page"],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (
