@@ -40,7 +40,7 @@ _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger fi
 
 __all__ = [
     "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "read_entry", "stats", "store",
+    "lookup", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -79,15 +79,11 @@ _code_version: str | None = None
 def code_version() -> str:
     """A hash of everything besides the story's files that decides what a load gives: the loader's and engine's
     source, the Python and PyYAML versions (and how this machine stores integers), so a cache written by other
-    code, or read on another kind of machine, is never served."""
+    code, or read on another kind of machine, is never served. PyYAML is identified by its files, not imported:
+    a warm load must not pay for importing it."""
     global _code_version
     if _code_version is None:
-        import yaml
-
-        h = hashlib.sha256(
-            f"format {FORMAT}\0{sys.version}\0{yaml.__version__} {yaml.__with_libyaml__}\0"
-            f"{sys.byteorder} {array(_INT).itemsize}\0".encode()
-        )
+        h = hashlib.sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
         game_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         try:
             for package in ("engine", "loader"):
@@ -96,10 +92,25 @@ def code_version() -> str:
                     if name.endswith(".py"):
                         with open(os.path.join(directory, name), "rb") as fh:
                             h.update(f"{package}/{name}\0".encode() + fh.read() + b"\0")
+            h.update(_yaml_identity())
         except OSError:  # the source cannot be read (a frozen build?): a version no other process shares
             h.update(os.urandom(16))
         _code_version = h.hexdigest()
     return _code_version
+
+
+def _yaml_identity() -> bytes:
+    """PyYAML's version and whether its C extension is there, read from its files without importing it: its
+    ``__init__.py`` (which holds the version) and the names of the files beside it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    if spec is None or not spec.origin:
+        return b"no yaml"
+    directory = os.path.dirname(spec.origin)
+    with open(spec.origin, "rb") as fh:
+        init = fh.read()
+    return init + "\0".join(sorted(os.listdir(directory))).encode()
 
 
 # ------------------------------------------------------------------------------------------------ keys
@@ -190,19 +201,29 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
 def store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
     """Write a valid story to the cache under the digest of the text it was read from. Never raises: a cache that
     cannot be written only costs the next load its speed."""
+    if any(p.severity == "error" for p in problems):
+        return
     try:
-        _store(root, content_hex, story, problems, shown)
-    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home, a story that cannot be cached: no entry
+        store_encoded(root, content_hex, encode(story, problems, list(shown)))
+    except Exception:  # noqa: BLE001, S110 - a story that cannot be cached: no entry
         pass
 
 
-def _store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
+def store_encoded(root: str, content_hex: str, encoded: tuple[dict[str, Any], array[int], list[str]]) -> None:
+    """``store`` for a story already encoded (``codec.encode``), so a cold load that encodes it anyway pays once.
+    Never raises."""
+    try:
+        _store(root, content_hex, *encoded)
+    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home: no entry
+        pass
+
+
+def _store(root: str, content_hex: str, data: dict[str, Any], numbers: array[int], texts: list[str]) -> None:
     import tempfile  # only when writing: a warm load, or a game's start-up, never pays for importing it
 
     entry = entry_path(root)
-    if entry is None or any(p.severity == "error" for p in problems):
+    if entry is None:
         return
-    data, numbers, texts = encode(story, problems, list(shown))
     blocks = (
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         numbers.tobytes(),

@@ -246,7 +246,7 @@ class PlainPlayer:
 
     def unavailable(self, command: Command, context: str) -> None:
         if command.author_only and context != START:
-            self.say("reload reads the scenes again in author mode only: qasas play --plain --scenes DIR.")
+            self.say("reload reads the scenes again in author mode only: qasas play --plain DIR.")
         elif context == START:
             self.say("There is no game in progress yet: type continue to go on with your saved game, or new.")
         else:

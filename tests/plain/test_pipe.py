@@ -99,3 +99,10 @@ def test_wrapping_options(tmp_path: Path) -> None:
     assert "1. Show the pass. Unavailable: You have no pass to show.\n" in unwrapped.stdout
     bad = qasas(*PLAY, "--width", "5", stdin="", saves=tmp_path / "d")
     assert bad.returncode == 2 and "'5' is not a width from 20 to 1000 columns" in bad.stderr
+
+
+def test_the_story_directory_is_the_positional_dir_after_any_option(tmp_path: Path) -> None:
+    for args in (("play", "--plain", str(TINY)), ("play", "--wrap", str(TINY)), ("play", str(TINY), "--plain")):
+        proc = qasas(*args, "--seed", "3", stdin="reload\nquit\n", saves=tmp_path / "saves")
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "A Tiny Story." in proc.stdout and "Reloaded the story: 5 scenes" in proc.stdout, args
