@@ -201,7 +201,8 @@ def do_reload(player: PlainPlayer, _argument: str) -> None:
     player.story = story
     warnings = f" ({count(len(problems), 'warning')}; run qasas lint)" if problems else ""
     player.say(f"Reloaded the story: {count(len(story.scenes), 'scene')}; your place is kept{warnings}.")
-    player.autosave()
+    if session.game.turn:  # a game in progress, perhaps cut short: save where it now stands
+        player.autosave()
     player.show_scene(chapter=True)
 
 
