@@ -72,7 +72,10 @@ def do_undo(player: PlainPlayer, _argument: str) -> None:
         return
     label = session.steps[-1].choice_label if session.steps else ""
     if not session.undo():
-        player.say("That choice cannot be taken back: it was made before the story changed under your save.")
+        player.say(
+            "Your last choice cannot be taken back: the choices before it no longer replay on this version of the "
+            "story. Load a save to go further back."
+        )
         return
     player.autosave()
     player.say(f"You took back: {sentence(label)}" if label else "You took back your last choice.")

@@ -234,11 +234,9 @@ def journal_blocks(session: Session, last: int | None = None) -> list[Block]:
         head = f"Journal: {count(game.turn, 'choice')}."
     blocks = [Block(head)]
     if skipped:
+        before = "Your first choice was" if skipped == 1 else f"Your first {skipped} choices were"
         blocks.append(
-            Block(
-                f"The first {count(skipped, 'choice')} came before the story changed under your save; "
-                "the journal starts after them."
-            )
+            Block(f"{before} made before the story changed under your save; the journal starts after that.")
         )
     for number, step in enumerate(shown, first):
         marker = f"{number}. "

@@ -405,3 +405,27 @@ def test_the_whole_tiny_story_in_both_layouts_reads_the_same(tiny: Story, saves:
         " Through. The gate closes behind you.", "")
     if width:
         assert all(len(row) <= width for row in out.splitlines() if not row.startswith("Your choice:"))
+
+
+def test_a_save_the_story_changed_under_keeps_its_place_and_says_where_the_journal_starts(
+    saves: Path, tmp_path: Path
+) -> None:
+    story_dir = tmp_path / "tiny"
+    shutil.copytree(TINY, story_dir)
+    play_in_process(load_story(str(story_dir)), ["2", "save asked"], saves)
+    scenes = story_dir / "one.yaml"
+    scenes.write_text(scenes.read_text(encoding="utf-8").replace("id: ask_pass", "id: request_pass"), encoding="utf-8")
+    out = play_in_process(load_story(str(story_dir)), ["c", "journal", "2", "journal", "undo", "undo"], saves)
+    loaded = after(out, "c")
+    assert "The story has changed since this save was made, and its choices no longer apply" in loaded
+    assert "Your place was restored from the save's snapshot instead (scene 'gate')." in loaded
+    assert "Trust with the guards: 55." in loaded
+    assert after(out, "journal") == (
+        "Journal:\nYour first choice was made before the story changed under your save; the journal starts after "
+        "that.\nNow: At the Gate.\n"
+    )
+    journal = after(out, "journal", 2)
+    assert journal.startswith("Journal: 2 choices.\nYour first choice was made before")
+    assert "\n2. At the Gate. Offer him money. Trust: The guards down 55 to 0.\n" in journal
+    assert "The guards: 55 after choice 1, 0 after choice 2." in journal
+    assert after(out, "undo").startswith("Your last choice cannot be taken back: the choices before it no longer")
