@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--wrap", action="store_true", help="line-based play: wrap lines at the terminal's width (default: no wrapping)"
     )
     parser.add_argument(
-        "--width", type=_columns, default=None, metavar="COLUMNS", help="line-based play: wrap lines at COLUMNS (20 to 1000)"
+        "--width", type=_columns, default=None, metavar="COLUMNS",
+        help="line-based play: wrap lines at COLUMNS (20 to 1000)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed for chance branches (default: random)")
 

@@ -22,23 +22,28 @@ if TYPE_CHECKING:
 
 
 def do_help(player: PlainPlayer, _argument: str) -> None:
+    """Every command that works here."""
     player.show(help_blocks(player.context, player.author_dir is not None))
 
 
 def do_look(player: PlainPlayer, _argument: str) -> None:
+    """The scene again in full, with the chapter."""
     player.show_scene(chapter=True)
 
 
 def do_choices(player: PlainPlayer, _argument: str) -> None:
+    """The numbered choices (or menu entries) again."""
     player.list_items()
 
 
 def do_trust(player: PlainPlayer, _argument: str) -> None:
+    """Every faction's trust, its last change and who they are."""
     assert player.session is not None
     player.show(trust_blocks(player.session))
 
 
 def do_journal(player: PlainPlayer, argument: str) -> None:
+    """The choices taken, their results and trust over time; ``journal N``: the last N."""
     assert player.session is not None
     last: int | None = None
     if argument:
@@ -50,10 +55,12 @@ def do_journal(player: PlainPlayer, argument: str) -> None:
 
 
 def do_glossary(player: PlainPlayer, argument: str) -> None:
+    """An entry, the entries that match, or every term."""
     player.show(lookup_blocks(player.story, argument))
 
 
 def do_where(player: PlainPlayer, _argument: str) -> None:
+    """The chapter and scene, the choices made and the time played."""
     assert player.session is not None
     where = heading(player.game, chapter=True)[0].text
     made = count(player.game.turn, "choice")
@@ -61,10 +68,12 @@ def do_where(player: PlainPlayer, _argument: str) -> None:
 
 
 def do_about(player: PlainPlayer, _argument: str) -> None:
+    """The story's content note, credits and size."""
     player.show(about_blocks(player.story, Game(player.story, player.seed).render))
 
 
 def do_undo(player: PlainPlayer, _argument: str) -> None:
+    """Take back the last choice (replaying the log without it), autosave, and read the scene again."""
     session = player.session
     assert session is not None
     if not session.can_undo:
@@ -83,6 +92,7 @@ def do_undo(player: PlainPlayer, _argument: str) -> None:
 
 
 def do_save(player: PlainPlayer, argument: str) -> None:
+    """Save under a name (asked for when not given), asking before a save is replaced."""
     from ..saves import SaveError
 
     session = player.session
@@ -91,7 +101,8 @@ def do_save(player: PlainPlayer, argument: str) -> None:
     if not name:
         player.say("Not saved.")
         return
-    if player.store.exists(name) and not player.confirm(f"There is already a save named {quote(name, 80)}. Replace it?"):
+    replace = f"There is already a save named {quote(name, 80)}. Replace it?"
+    if player.store.exists(name) and not player.confirm(replace):
         player.say("Not saved.")
         return
     try:
@@ -103,6 +114,7 @@ def do_save(player: PlainPlayer, argument: str) -> None:
 
 
 def do_load(player: PlainPlayer, argument: str) -> None:
+    """List the saves of this story and load one, by its number in that list or by its name."""
     from ..saves import SaveError
 
     blocks, listed = saves_blocks(player.store.list(), player.story.id)
@@ -133,6 +145,7 @@ def do_load(player: PlainPlayer, argument: str) -> None:
 
 
 def do_continue(player: PlainPlayer, _argument: str) -> None:
+    """Resume the most recent save of this story (already loaded when the start menu described it)."""
     from ..saves import SaveError
 
     newest = player.store.newest(player.story.id)
@@ -153,6 +166,7 @@ def do_continue(player: PlainPlayer, _argument: str) -> None:
 
 
 def do_new(player: PlainPlayer, _argument: str) -> None:
+    """Start a new game, asking first when that would put a game in progress at risk."""
     session = player.session
     if session is not None and session.game.turn and session.game.ending is None:
         question = (
@@ -174,6 +188,7 @@ def do_new(player: PlainPlayer, _argument: str) -> None:
 
 
 def do_reload(player: PlainPlayer, _argument: str) -> None:
+    """Author mode: read the story again and replay the choices; keep the old version on any failure."""
     from ..loader import StoryError, check_story
 
     session = player.session

@@ -45,7 +45,9 @@ class Command(NamedTuple):
 COMMANDS: tuple[Command, ...] = (
     Command("help", ("h", "commands", "?"), "help", "this list of commands"),
     Command("look", ("again", "repeat", "r", "scene"), "look", "read the scene again, with its choices", IN_GAME),
-    Command("choices", ("list", "options"), "choices", "hear the choices again (or press Enter on an empty line)", IN_GAME),
+    Command(
+        "choices", ("list", "options"), "choices", "hear the choices again (or press Enter on an empty line)", IN_GAME
+    ),
     Command("trust", ("t",), "trust", "every faction's trust, and who they are", IN_GAME),
     Command(
         "journal", ("j", "history", "log"), "journal",
@@ -55,7 +57,9 @@ COMMANDS: tuple[Command, ...] = (
         "glossary", ("g", "define", "who", "what", "lookup"), "glossary NAME",
         "who or what a name is; glossary alone lists every entry",
     ),
-    Command("where", ("status", "time"), "where", "the chapter and scene you are in, and how long you have played", IN_GAME),
+    Command(
+        "where", ("status", "time"), "where", "the chapter and scene you are in, and how long you have played", IN_GAME
+    ),
     Command("undo", ("u", "back"), "undo", "take back your last choice (again and again)", IN_GAME),
     Command("save", ("s",), "save NAME", "save your place under a name; save alone asks for one", IN_GAME),
     Command("load", ("l", "restore", "saves"), "load", "your saved games; load 2 or load NAME loads one"),

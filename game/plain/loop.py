@@ -91,14 +91,17 @@ class PlainPlayer:
 
     @property
     def inp(self) -> IO[str]:
+        """The input stream (the standard input, looked up when used, unless one was given)."""
         return self._inp if self._inp is not None else sys.stdin
 
     # ------------------------------------------------------------------------------------------ talking
 
     def say(self, *texts: str) -> None:
+        """Each text as a paragraph."""
         self.writer.say(*texts)
 
     def show(self, blocks: list[Block]) -> None:
+        """Blocks, laid out by the writer (wrapped or not)."""
         self.writer.blocks(blocks)
 
     def read(self, prompt: str) -> str | None:
@@ -147,11 +150,13 @@ class PlainPlayer:
 
     @property
     def game(self) -> Game:
+        """The game in play (only when there is one)."""
         assert self.session is not None, "no game in progress"
         return self.session.game
 
     @property
     def context(self) -> str:
+        """START before a game, SCENE in a scene with choices, END at an ending."""
         if self.session is None:
             return START
         return END if self.session.game.ending is not None else SCENE
@@ -209,6 +214,7 @@ class PlainPlayer:
         return False
 
     def numbers_hint(self, items: list[Item]) -> str:
+        """Which numbers mean something now, in words."""
         if not items:
             return "There are no choices here."
         what = "choices" if self.context == SCENE else "entries"
@@ -217,6 +223,7 @@ class PlainPlayer:
         return f"The {what} are 1 {'and' if len(items) == 2 else 'to'} {len(items)}."
 
     def clash(self, typed: str, meaning: cmd.Clash) -> None:
+        """A command word that is also a choice's first word: say both, and how to ask for each."""
         command = meaning.command
         items = listing([f"{i.number}, {line(i.label)}" for i in meaning.items], "or")
         firsts = {(fold(i.label) or [""])[0] for i in meaning.items}
@@ -228,12 +235,14 @@ class PlainPlayer:
         )
 
     def pick(self, item: Item) -> bool:
+        """Take a numbered choice, or run a menu entry's command. True when the player has quit."""
         if self.context == SCENE:
             self.choose(item)
             return False
         return self.run_command(cmd.BY_WORD[item.command], "")
 
     def run_command(self, command: Command, argument: str) -> bool:
+        """Run a command if it applies here, or say why not. True when the player has quit."""
         context = self.context
         if not cmd.available(command, context, self.author_dir is not None):
             self.unavailable(command, context)
@@ -245,6 +254,7 @@ class PlainPlayer:
         return False
 
     def unavailable(self, command: Command, context: str) -> None:
+        """Why a command does nothing here, and what would."""
         if command.author_only and context != START:
             self.say("reload reads the scenes again in author mode only: qasas play --plain DIR.")
         elif context == START:
@@ -255,6 +265,7 @@ class PlainPlayer:
     # ------------------------------------------------------------------------------------------ screens
 
     def intro(self) -> None:
+        """The story's title, its own content note, and how to play."""
         render = Game(self.story, self.seed).render
         blocks = [Block(sentence(render(self.story.title)))]
         if self.story.notice:
@@ -267,6 +278,7 @@ class PlainPlayer:
         self.show(blocks)
 
     def start_menu(self, newest: SaveInfo) -> None:
+        """Where the most recent game stands (loaded now, so its heading is rendered), and the start menu."""
         from ..saves import SaveError
 
         try:
@@ -281,6 +293,7 @@ class PlainPlayer:
         self.show([BLANK, Block(f"Your most recent game: {where} {played}."), *menu_blocks(self.items())])
 
     def list_items(self) -> None:
+        """The numbered choices, or the menu of the moment."""
         context = self.context
         if context == SCENE:
             self.show(choice_blocks(self.game.choices()))
@@ -299,6 +312,7 @@ class PlainPlayer:
             self.show_ending()
 
     def show_ending(self) -> None:
+        """After an ending's scene: its title, the final trust, the endings found (kept in the profile), what next."""
         from ..tui.profile import Profile
 
         session = self.session
@@ -320,6 +334,7 @@ class PlainPlayer:
     # ------------------------------------------------------------------------------------------ playing
 
     def start_new(self) -> None:
+        """A new game, from the first scene."""
         n = self._games
         self._games += 1
         # The first game uses the seed given (tests rely on it); later ones are derived from it, as in the TUI.
@@ -330,6 +345,7 @@ class PlainPlayer:
         self.show_scene()
 
     def choose(self, item: Item) -> None:
+        """Take a choice: what it did, the next scene, then the autosave."""
         session = self.session
         assert session is not None
         if not item.enabled:
@@ -372,6 +388,7 @@ class PlainPlayer:
         self.show_scene(chapter=True)
 
     def goodbye(self) -> None:
+        """The last words, saying whether the game is saved for Continue."""
         session = self.session
         saved = session is not None and self._autosaved and self._autosave_error is None
         self.say("Goodbye. Your game is saved; next time, choose Continue." if saved else "Goodbye.")

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from plain_helpers import NOISE, TINY, after, play_in_process
 
 from game.engine import Story
 from game.loader import load_story
+from game.plain import PlainPlayer
 from game.saves import SaveStore
 
 
@@ -171,7 +174,9 @@ def test_glossary_lookups(tiny: Story, saves: Path) -> None:
     assert after(out, "glossary the gate") == entry
     assert after(out, "g GATE") == entry
     assert after(out, "what is the gate") == entry
-    assert after(out, "glossary zzz") == "Nothing in the glossary matches zzz. Type glossary alone to hear every entry.\n"
+    assert after(out, "glossary zzz") == (
+        "Nothing in the glossary matches zzz. Type glossary alone to hear every entry.\n"
+    )
 
 
 def test_the_glossary_folds_accents_and_names_every_match_when_unsure(saves: Path, tmp_path: Path) -> None:
@@ -186,7 +191,9 @@ def test_the_glossary_folds_accents_and_names_every_match_when_unsure(saves: Pat
     )
     story = load_story(str(story_dir))
     out = play_in_process(story, ["glossary kobani", "glossary kob", "glossary border", "glossary cant"], saves)
-    assert after(out, "glossary kobani").startswith("Kobanî. Historical: part of the real record.\nA town on the border.")
+    assert after(out, "glossary kobani").startswith(
+        "Kobanî. Historical: part of the real record.\nA town on the border."
+    )
     assert after(out, "glossary kob") == "2 entries match kob: Kobanî and Kobanî canton. Type more of the name.\n"
     assert after(out, "glossary border").startswith("Kobanî. Historical")  # found in its text
     assert after(out, "glossary cant").startswith("Kobanî canton. Historical")
@@ -251,7 +258,8 @@ def test_save_under_a_name_asks_before_replacing_one(tiny: Story, saves: Path) -
                "yes", "save " + "x" * 81], saves,
     )
     assert after(out, "save Before the river") == "Saved as \u201cBefore the river\u201d.\n"
-    assert "There is already a save named \u201cbefore the river\u201d. Replace it? Type yes or no: no\nNot saved." in out
+    replace = "There is already a save named \u201cbefore the river\u201d. Replace it? Type yes or no: no\n"
+    assert replace + "Not saved." in out
     assert after(out, "s") == "Name for this save (press Enter to cancel): \nNot saved.\n"
     assert "Replace it? Type yes or no: yes\nSaved as \u201cBefore the river\u201d." in out
     assert "...\nCould not save: a save's name can be at most 80 characters (this one has 81).\n" in out
@@ -272,7 +280,9 @@ def test_load_lists_the_saves_and_loads_by_number_or_name(tiny: Story, saves: Pa
     assert after(out, "load 9") == "There is no save 9. Type load to hear your saves.\n"
     assert after(out, "load nothing") == "Could not load that save: there is no save named 'nothing'.\n"
     assert after(out, "load 1944").startswith("\nLoaded \u201c1944\u201d.")
-    assert out.endswith("press Enter to cancel: \nNothing loaded.\nYour choice: \nInput ended; leaving the game.\nGoodbye.\n")
+    assert out.endswith(
+        "press Enter to cancel: \nNothing loaded.\nYour choice: \nInput ended; leaving the game.\nGoodbye.\n"
+    )
 
 
 def test_load_with_no_saves(tiny: Story, saves: Path) -> None:
@@ -318,7 +328,8 @@ def test_an_ending_shows_the_final_trust_the_count_and_what_next(tiny: Story, sa
     assert "\nThrough.\n\nThe gate closes behind you.\n\nThe end: Through the Gate.\n\nFinal trust:\n" in ending
     assert "The guards: 55, up 5 from the start.\nThe villagers: 90, unchanged.\n" in ending
     assert "Endings discovered: 1 of 3; this one is new.\nYou made 2 choices.\n" in ending
-    assert "What next?\n1. New game\n2. Undo your last choice\n3. Read your journal\n4. Load a saved game\n5. Quit\n" in ending
+    menu = "What next?\n1. New game\n2. Undo your last choice\n3. Read your journal\n4. Load a saved game\n5. Quit\n"
+    assert menu in ending
     assert after(out, "journal").startswith("Journal: 2 choices.")
     assert "The end: Through." in after(out, "journal")
     assert after(out, "1").startswith("\nChapter 1: The Gate. At the Gate.")  # a new game
@@ -370,13 +381,9 @@ def test_reload_is_for_author_mode(tiny: Story, saves: Path, tmp_path: Path) -> 
 
         count = 0
 
-    import io
-
-    from game.plain import PlainPlayer
-
     out = io.StringIO()
-    PlainPlayer(story, 3, out=out, inp=Editing(), store=SaveStore(saves), author_dir=str(story_dir),  # type: ignore[arg-type]
-                echo=True).run()
+    editing: Any = Editing()
+    PlainPlayer(story, 3, out=out, inp=editing, store=SaveStore(saves), author_dir=str(story_dir), echo=True).run()
     text = out.getvalue()
     assert "Author mode: type reload to read the scenes again from disk." in text
     assert "Reloaded the story: 5 scenes; your place is kept" in after(text, "reload")
