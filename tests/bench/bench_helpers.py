@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from game.engine.records import fields, is_record
 from pathlib import Path
 from typing import Any
+
+from game.engine.records import fields, is_record
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
