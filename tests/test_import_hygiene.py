@@ -1,4 +1,4 @@
-"""The engine, loader and author tools never import Textual or Rich (checked in a fresh interpreter)."""
+"""The engine, loader, author tools and web server never import Textual or Rich (checked in a fresh interpreter)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize"]
+    "module",
+    [
+        "game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize",
+        # The web server: only the game processes it starts import Textual (game.web.player).
+        "game.web.server", "game.commands.serve",
+    ],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

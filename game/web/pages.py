@@ -1,0 +1,92 @@
+"""The HTML pages of ``qasas serve``: the landing page (content note, screen-reader advice), the game page (the
+terminal), and short message pages (the room is full, the access link is needed, not found).
+
+Rendered with Jinja2 with autoescaping on, so story text (the title, the content note) is always text, never
+markup; it also passes through the game's sanitiser first, as it does on a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ..sanitize import sanitize, sanitize_line
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+
+# The README's content note: what the page shows before play for a story whose manifest has no ``notice`` of its
+# own. tests/web/test_pages.py keeps it word for word the same as the README's.
+README_CONTENT_NOTE = (
+    "This is fiction set during a real war. It is drawn from an alternate-history article that mixes fact and "
+    "invention, and it is not a historical source: Jaysh al-Qasas and its people are invented. The game deals with "
+    "war, displacement, loss and defection; it describes death with restraint and never in detail."
+)
+
+
+def content_note(story: Any) -> str:
+    """The story's own content note (``story.notice`` in its manifest), else the README's."""
+    notice = getattr(story, "notice", "") or ""
+    return notice if isinstance(notice, str) and notice.strip() else README_CONTENT_NOTE
+
+
+def paragraphs(text: str) -> list[str]:
+    """Sanitised paragraphs of ``text`` (split at blank lines; lines inside a paragraph joined)."""
+    blocks = sanitize(text).replace("\r\n", "\n").split("\n\n")
+    return [" ".join(part.split()) for part in blocks if part.strip()]
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every page knows: the story's title and note, and the room's limits."""
+
+    title: str
+    note: str
+    max_games: int
+    idle_minutes: float
+
+    @classmethod
+    def of(cls, story: Any, max_games: int, idle_seconds: float) -> Site:
+        return cls(sanitize_line(story.title), content_note(story), max_games, idle_seconds / 60)
+
+    @property
+    def idle_words(self) -> str:
+        """The idle limit as a reader would say it: ``15 minutes``, ``1 minute``, ``30 seconds``."""
+        if self.idle_minutes < 1:
+            seconds = max(1, round(self.idle_minutes * 60))
+            return f"{seconds} second{'s' if seconds != 1 else ''}"
+        minutes = round(self.idle_minutes, 1)
+        shown = f"{minutes:g}"
+        return f"{shown} minute{'s' if shown != '1' else ''}"
+
+
+class Pages:
+    """Renders the pages from ``templates/``."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    def render(self, name: str, **context: Any) -> str:
+        template = self._env.get_template(name)
+        return template.render(site=self.site, note=paragraphs(self.site.note), **context)
+
+    def landing(self) -> str:
+        return self.render("landing.html")
+
+    def play(self, font_size: int) -> str:
+        return self.render("play.html", font_size=font_size)
+
+    def message(self, heading: str, text: str, *, action: tuple[str, str] | None = None, refresh: int = 0) -> str:
+        """A short page: a heading, a paragraph, and optionally a button (label, address) and a timed retry."""
+        return self.render("message.html", heading=heading, text=text, action=action, refresh=refresh)
