@@ -8,6 +8,8 @@ It plays the story as ``qasas play`` does, with what a browser needs on top (``W
   autosaves after every choice; this also keeps a loaded save and the play time.
 - No author mode: F5 and ctrl+r are the browser's, and players in a room do not reload scenes from disk.
 - Help says what differs in a browser.
+- If the server dies outright (``kill -9``), the game notices its parent is gone and ends (autosaved), rather
+  than run on with nobody to play it.
 
 Saves go to ``$QASAS_SAVES``, which the server sets to the player's own folder.
 """
@@ -15,6 +17,7 @@ Saves go to ``$QASAS_SAVES``, which the server sets to the player's own folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,6 +46,19 @@ class WebHelpScreen(HelpScreen):
 
 class WebApp(QasasApp):
     """The game as a browser player gets it (see the module docstring)."""
+
+    SERVER_CHECK_SECONDS = 2.0
+
+    def on_mount(self) -> None:
+        # Textual calls each class's on_mount in turn: this adds to QasasApp's, it does not replace it.
+        server = os.getppid()
+        self.set_interval(self.SERVER_CHECK_SECONDS, lambda: self._check_server(server), name="server-check")
+
+    def _check_server(self, server: int) -> None:
+        if os.getppid() != server:  # the server died and this process was handed to another parent
+            # Save now: with nobody reading its output, the app's own shutdown may not get as far as on_unmount.
+            self.autosave_quietly()
+            self.exit(0)
 
     def action_help(self) -> None:
         self.push_screen(WebHelpScreen())

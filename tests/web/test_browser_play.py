@@ -51,6 +51,23 @@ def test_new_game_choice_reload_and_continue(browser: Browser, start_server: Ser
     assert not [line for line in player.console if line.startswith("error")]  # no script or policy errors
 
 
+def test_closing_the_tab_saves_the_game(browser: Browser, start_server: ServeFactory, ferry: Path) -> None:
+    served = start_server(ferry)
+    player = browser.player(served.base)
+    player.open("/play")
+    player.sees("New game")
+    player.press("n")
+    player.sees("Pay the fare in coins")  # a new game, no choice taken yet (nothing autosaved so far)
+    player.page.close()
+    served.wait_for_log("the page was closed")
+    (folder,) = served.player_folders()
+    assert saved_choices(folder / "autosave.json") == []
+
+    again = player.another_tab()
+    again.open("/play")
+    again.sees("Continue", "The Quay")
+
+
 def test_another_tab_takes_the_game_over(browser: Browser, start_server: ServeFactory, ferry: Path) -> None:
     served = start_server(ferry)
     first = browser.player(served.base)

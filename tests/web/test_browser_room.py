@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from web_helpers import Browser, Served, game_children, saved_choices
+from web_helpers import Browser, Served, game_children, saved_choices, wait_until
 
 ServeFactory = Callable[..., Served]
 
@@ -53,6 +53,12 @@ def test_two_players_at_once_keep_their_saves_apart(
         named = next(p for p in folder.glob("*.json") if p.name != "autosave.json")
         expected = ["quay.pay"] if named.name == "alpha.json" else ["quay.plead"]
         assert saved_choices(named) == saved_choices(folder / "autosave.json") == expected
+
+    # The server stops (Ctrl+C): both games are ended in order and both players are told.
+    assert served.stop() == 0
+    for player in (ana, ben):
+        player.page_says("The game server has stopped", "Your game was saved")
+        assert player.close_code() == "1001"
 
 
 def test_a_full_room_gets_a_clear_page_and_an_idle_game_is_saved_and_closed(
@@ -108,3 +114,29 @@ def test_a_room_needs_the_token_before_any_game_starts(
     guest.page.click("#play")
     guest.sees("The Night Ferry", "New game")
     assert len(game_children(served.process.pid)) == 1
+
+
+def test_a_server_killed_outright_leaves_no_game_running(
+    browser: Browser, start_server: ServeFactory, ferry: Path
+) -> None:
+    served = start_server(ferry)
+    player = browser.player(served.base)
+    player.open("/play")
+    player.sees("New game")
+    player.press("n")
+    player.sees("Pay the fare in coins")
+    (game,) = game_children(served.process.pid)
+    served.process.kill()  # no chance to end its games in order
+    served.process.wait()
+    player.page_says("The connection to the game was lost")
+    wait_until(lambda: not _running(game))
+    # It ended as a game ends, saved: the player's new game is there to continue.
+    assert saved_choices(served.player_folders()[0] / "autosave.json") == []
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
