@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .common import add_scenes_argument, load_or_report
+from .common import UsageError, add_story_argument, load_or_report, story_dir
 
 if TYPE_CHECKING:
     from ..web.server import ServeOptions
@@ -27,8 +27,7 @@ WEB_MODULES = ("aiohttp", "jinja2", "textual_serve")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=None, help="the story directory (default: the shipped story)")
-    add_scenes_argument(parser)
+    add_story_argument(parser, scenes_alias=True)
     parser.add_argument(
         "--host", default="127.0.0.1",
         help="the address to listen on (default: 127.0.0.1, this computer only; any other needs --token)",
@@ -57,17 +56,14 @@ def _fail(message: str) -> int:
     return 2
 
 
-def _story_dir(args: argparse.Namespace) -> str | None:
-    if args.dir and args.scenes and os.path.abspath(args.dir) != os.path.abspath(args.scenes):
-        return None
-    return args.dir or args.scenes
-
-
 def run(args: argparse.Namespace) -> int:
     from ..web.access import is_loopback, new_token, token_problem
 
-    if args.dir and args.scenes and _story_dir(args) is None:
-        return _fail(f"two story directories given ({args.dir!r} and --scenes {args.scenes!r}); give one")
+    try:
+        directory = story_dir(args, "serve")
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     missing = [name for name in WEB_MODULES if importlib.util.find_spec(name) is None]
     if missing:
         return _fail(
@@ -94,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
             "(this computer only)."
         )
 
-    story_dir = _story_dir(args)
-    story = load_or_report(story_dir)
+    story = load_or_report(directory)
     if story is None:
         return 2
     saves_root = _saves_root(args.saves, story.id)
@@ -107,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from ..web.server import ServeOptions
 
     options = ServeOptions(
-        story_dir=os.path.abspath(story.root or story_dir or "."),
+        story_dir=os.path.abspath(story.root or directory or "."),
         host=args.host,
         port=args.port,
         token=token,

@@ -9,12 +9,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from ..engine.model import Story
 from . import cache
-from .errors import Problem, StoryError, did_you_mean
-from .reader import Reader, _Src, walk_story_files
-from .yamlsafe import compose, read_text
+from .errors import Problem, StoryError, did_you_mean, sort_problems
+from .walk import walk_story_files
+
+if TYPE_CHECKING:
+    from yaml import Node
+
+# The reader and PyYAML are imported on a cache miss only: a story served from the cache never needs them, and
+# importing YAML would double what a warm start costs.
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
 
@@ -50,8 +56,14 @@ def check_story(root: str) -> tuple[Story | None, list[Problem]]:
             gc.enable()
 
 
+def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML text into a node tree (see ``yamlsafe.compose``); imports the YAML side on first use."""
+    from .yamlsafe import compose as compose_yaml
+
+    return compose_yaml(text, shown)
+
+
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
-    reader = Reader()
     manifest, files, problems = walk_story_files(root)
     use_cache = manifest is not None and not problems and cache.enabled()
     if use_cache and manifest is not None:
@@ -60,6 +72,10 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
+    from .reader import Reader, _Src
+    from .yamlsafe import read_text
+
+    reader = Reader()
     reader.problems.extend(problems)
     digest = hashlib.sha256()
     shown_files: list[str] = []
@@ -90,7 +106,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         else:
             reader.read_scene_file(_Src(shown, text), node)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    found = sorted(reader.problems)
+    found = sort_problems(reader.problems, reader._manifest_shown)
     if use_cache and story is not None and manifest is not None:
         # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
         cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])

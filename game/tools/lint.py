@@ -1,17 +1,18 @@
-"""``qasas lint``: load a story and report every problem, as text or JSON."""
+"""Lint: load a story and find every problem, errors and certain warnings, each at file:line:col.
+
+Returns data (``lint`` -> stats, errors, warnings); ``game/commands/lint.py`` prints it as text or JSON, and the
+report links each warning to its scene.
+"""
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import sys
 from collections.abc import Callable
 
-from ..engine import Choice, Condition, Pos, Story
+from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
-from ..loader import Problem, check_story, default_scenes_dir
-from ..sanitize import sanitize
+from ..engine.text import Show
+from ..loader import Problem, check_story
 from .analysis import (
     FALSE,
     TRUE,
@@ -23,13 +24,8 @@ from .analysis import (
     calls_in,
     condition_sites,
     story_effects,
+    text_sites,
 )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=None, help="the story directory (default: the shipped story)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Problem]]:
@@ -62,6 +58,7 @@ def deep_warnings(story: Story) -> list[Problem]:
     a = analyse(story)
     _reachability(story, a, warn)
     _conditions(story, a, warn)
+    _text(story, a, warn)
     _usage(story, warn)
     _labels(story, warn)
     _glossary(story, warn)
@@ -121,13 +118,15 @@ _NEVER = {
     "passage": "the passage is never shown",
     "if": "choice {choice} is never shown",
     "requires": "choice {choice} is never enabled",
-    "route": "this route is never taken",
+    "route": "the route to {target} in choice {choice} is never taken",
+    "text": "the span never shows its first part",
 }
 _ALWAYS = {
     "passage": "it could be left out",
     "if": "the 'if' could be left out",
     "requires": "the 'requires' could be left out",
-    "route": "the routes after it are never taken",
+    "route": "the routes after it in choice {choice} are never taken",
+    "text": "the span always shows its first part",
 }
 
 
@@ -143,7 +142,8 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
             if len(verdict) != 1:
                 continue
             choice = repr(site.choice.id) if site.choice else ""
-            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice)
+            target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
+            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
             always = "can never be true" if True not in verdict else "is always true"
             explain = _explain(site.condition.node, a, a.env_at(site))
             warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
@@ -159,17 +159,95 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
                 warn(route.pos, f"the route to {route.target!r} in choice {ch.id!r} is never taken: a route before it always applies")
 
 
-def _usage(story: Story, warn: Warn) -> None:
+def _text(story: Story, a: Analysis, warn: Warn) -> None:
+    """Inside text: span conditions decided the same way wherever the text is read (a label shared by scenes is
+    judged over all of them), alternatives that can never show, and route lists nothing uses."""
+    verdicts: dict[tuple[Pos, str], set[bool]] = {}
+    first: dict[tuple[Pos, str], Site] = {}
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            continue
+        for site in text_sites(story, scene):
+            if site.choice is not None and site.role == "result" and site.choice.key not in a.takeable:
+                continue
+            key = (site.condition.pos, site.condition.source)
+            verdicts.setdefault(key, set()).update(a.site_verdict(site))
+            first.setdefault(key, site)
+    for key, verdict in verdicts.items():
+        if len(verdict) == 1:
+            site = first[key]
+            always = "can never be true" if True not in verdict else "is always true"
+            what = (_NEVER if True not in verdict else _ALWAYS)["text"]
+            explain = _explain(site.condition.node, a, a.env_at(site))
+            warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
+    # Alternatives by visit: where the text is read at most once, only the first can show.
+    once_only: dict[Pos, tuple[str, bool]] = {}  # a span -> (its kind, whether every use of it is read at most once)
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            continue
+        entered_once = scene.id not in a.cyclic
+        texts = [p for passage in scene.text for p in passage.paragraphs]
+        texts += [t for src in (scene.title, scene.place, scene.date) if (t := story.templates.get(src))]
+        texts += [t for c in scene.choices for src in (c.label, c.reason) if (t := story.templates.get(src))]
+        uses = [(t, entered_once) for t in texts]
+        uses += [(t, entered_once or c.once) for c in scene.choices for t in c.result]
+        for template, once in uses:
+            for vary in template.alternatives():
+                if vary.kind != "shuffle" and len(vary.alternatives) > 1:
+                    kind, before = once_only.get(vary.pos, (vary.kind, True))
+                    once_only[vary.pos] = (kind, before and once)
+    for pos, (kind, once) in once_only.items():
+        if once:
+            warn(pos, f"only the first alternative of this {{{kind}: ...}} can ever show: the text is read at most once in a playthrough")
+    used = {c.shared for scene in story.scenes.values() for c in scene.choices}
+    for rl in story.routes.values():
+        if rl.id not in used:
+            warn(rl.pos, f"route list {rl.id!r} is never used: no goto says {{use: {rl.id}}}")
+
+
+def _text_names(story: Story) -> set[str]:
+    """Every name the text a player reads shows or tests."""
     read: set[str] = set()
+    templates = list(story.templates.values())
+    for scene in story.scenes.values():
+        templates += [p for passage in scene.text for p in passage.paragraphs]
+        templates += [p for c in scene.choices for p in c.result]
+    for t in templates:
+        read.update(t.names)
+        if t.source:
+            for c in t.conditions():
+                read |= names_in(c.node)
+            read.update(story.slot_names[x.slot] for x in _shows(t))
+    return read
+
+
+def _shows(template: Template) -> list[Show]:
+    from ..engine.text import Em, Vary, When
+
+    out: list[Show] = []
+    stack = [template.parts]
+    while stack:
+        for p in stack.pop():
+            if isinstance(p, Show):
+                out.append(p)
+            elif isinstance(p, When):
+                stack += [p.then, p.other]
+            elif isinstance(p, Vary):
+                stack += list(p.alternatives)
+            elif isinstance(p, Em):
+                stack.append(p.parts)
+    return out
+
+
+def _usage(story: Story, warn: Warn) -> None:
+    read: set[str] = _text_names(story)
     changed: set[str] = set()
     for scene in story.scenes.values():
         for site in condition_sites(scene):
             read |= names_in(site.condition.node)
-        for passage in scene.text:
-            for para in passage.paragraphs:
-                read.update(para.names)
         for effect, _choice in story_effects(scene):
-            changed.add(effect.target)
+            if effect.kind != "rename":
+                changed.add(effect.target)
     for v in story.variables.values():
         if v.id not in read and v.id not in changed:
             warn(v.pos, f"variable {v.id!r} is never used: no condition or text reads it and no effect changes it")
@@ -238,13 +316,15 @@ def _glossary(story: Story, warn: Warn) -> None:
     texts += [f"{f.name}\n{f.description}" for f in story.factions.values()]
     texts += [v.description for v in story.variables.values()]
     texts += [e.title for e in story.endings.values()] + [loc.name for loc in story.locations.values()]
+    texts += [name for f in story.factions.values() for _, name in f.names]
     for scene in story.scenes.values():
         texts += [scene.title, scene.place, scene.date]
         for passage in scene.text:
             for para in passage.paragraphs:
-                texts.append(" ".join(p for p in para.parts if isinstance(p, str)))
+                texts.append(para.source or " ".join(p for p in para.parts if isinstance(p, str)))
         for choice in scene.choices:
             texts += [choice.label, choice.reason]
+            texts += [para.source or " ".join(p for p in para.parts if isinstance(p, str)) for para in choice.result]
     corpus = "\n".join(texts)
     for term, entry in story.glossary.items():
         if patterns[term].search(corpus):
@@ -252,30 +332,3 @@ def _glossary(story: Story, warn: Warn) -> None:
         others = "\n".join(e.text for t, e in story.glossary.items() if t != term)
         if not patterns[term].search(others):
             warn(entry.pos, f"glossary term {term!r} appears nowhere in the story (check its spelling against the text)")
-
-
-def run(args: argparse.Namespace) -> int:
-    path = args.dir or default_scenes_dir()
-    stats, errors, warnings = lint(path, args.strict)
-    ok = not errors
-    if args.json:
-        print(json.dumps({
-            "ok": ok,
-            "errors": [p.to_json() for p in errors],
-            "warnings": [p.to_json() for p in warnings],
-            "stats": stats,
-        }, ensure_ascii=True, indent=2))
-    else:
-        for p in errors + warnings:
-            print(sanitize(str(p)), file=sys.stderr if not ok else sys.stdout)
-        if ok:
-            s = stats
-            print(
-                f"ok: {s['scenes']} scenes, {s['choices']} choices, {s['endings']} endings, {s['factions']} factions, "
-                f"{s['variables']} variables, {s['words']} words"
-                + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
-            )
-        else:
-            n = len(errors)
-            print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
-    return 0 if ok else 2

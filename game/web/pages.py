@@ -1,38 +1,27 @@
-"""The HTML pages of ``qasas serve``: the landing page (content note, screen-reader advice), the game page (the
-terminal), and short message pages (the room is full, the access link is needed, not found).
+"""The HTML pages of ``qasas serve``: the landing page (the story's content note, advice for screen-reader
+users), the game page (the terminal), and short message pages (the room is full, the access link is needed).
 
-Rendered with Jinja2 with autoescaping on, so story text (the title, the content note) is always text, never
-markup; it also passes through the game's sanitiser first, as it does on a terminal.
+The content note is the story's own (``story.notice`` in its manifest), never one written here. Rendered with Jinja2
+with autoescaping on, so story text (the title, the note, the credits) is always text, never markup; it also passes
+through the game's sanitiser first, as it does on a terminal.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from ..sanitize import sanitize, sanitize_line
 
+if TYPE_CHECKING:
+    from ..engine import Story
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 ASSETS = HERE / "assets"
-
-# The README's content note: what the page shows before play for a story whose manifest has no ``notice`` of its
-# own. tests/web/test_pages.py keeps it word for word the same as the README's.
-README_CONTENT_NOTE = (
-    "This is fiction set during a real war. It is drawn from an alternate-history article that mixes fact and "
-    "invention, and it is not a historical source: Jaysh al-Qasas and its people are invented. The game deals with "
-    "war, displacement, loss and defection; it describes death with restraint and never in detail."
-)
-
-
-def content_note(story: Any) -> str:
-    """The story's own content note (``story.notice`` in its manifest), else the README's."""
-    notice = getattr(story, "notice", "") or ""
-    return notice if isinstance(notice, str) and notice.strip() else README_CONTENT_NOTE
-
 
 def paragraphs(text: str) -> list[str]:
     """Sanitised paragraphs of ``text`` (split at blank lines; lines inside a paragraph joined)."""
@@ -42,16 +31,18 @@ def paragraphs(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Site:
-    """What every page knows: the story's title and note, and the room's limits."""
+    """What every page knows: the story's title, its content note and credits (from its manifest; either may be
+    empty), and the room's limits."""
 
     title: str
     note: str
     max_games: int
     idle_minutes: float
+    credits: str = ""
 
     @classmethod
-    def of(cls, story: Any, max_games: int, idle_seconds: float) -> Site:
-        return cls(sanitize_line(story.title), content_note(story), max_games, idle_seconds / 60)
+    def of(cls, story: Story, max_games: int, idle_seconds: float) -> Site:
+        return cls(sanitize_line(story.title), story.notice, max_games, idle_seconds / 60, story.credits)
 
     @property
     def idle_words(self) -> str:
@@ -79,7 +70,9 @@ class Pages:
 
     def render(self, name: str, **context: Any) -> str:
         template = self._env.get_template(name)
-        return template.render(site=self.site, note=paragraphs(self.site.note), **context)
+        return template.render(
+            site=self.site, note=paragraphs(self.site.note), credits=paragraphs(self.site.credits), **context
+        )
 
     def landing(self) -> str:
         return self.render("landing.html")

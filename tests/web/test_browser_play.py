@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from web_helpers import Browser, Served, saved_choices, wait_until
-
-from game.web.pages import README_CONTENT_NOTE
+from web_helpers import NOTICE, Browser, Served, saved_choices, wait_until
 
 ServeFactory = Callable[..., Served]
 
@@ -24,7 +22,7 @@ def test_new_game_choice_reload_and_continue(browser: Browser, start_server: Ser
     player.open("/")
     landing = player.text()
     assert "The Night Ferry" in landing
-    assert README_CONTENT_NOTE in " ".join(landing.split())
+    assert "Content note" in landing and NOTICE in landing
     assert "screen reader" in landing and "qasas play --plain" in landing
 
     player.page.click("#play")

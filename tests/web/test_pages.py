@@ -1,27 +1,41 @@
-"""What the pages say: the content note (the story's own, else the README's, word for word) and the limits."""
+"""What the pages say: the story's own content note and credits (never a note written here), and the limits."""
 
 from __future__ import annotations
 
-import re
-from types import SimpleNamespace
+from pathlib import Path
 
 import pytest
-from web_helpers import ROOT
+from web_helpers import NOTICE, write_ferry
 
-from game.web.pages import README_CONTENT_NOTE, Site, content_note, paragraphs
-
-
-def test_the_fallback_content_note_is_the_readme_s_word_for_word() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    quoted = re.search(r"> \*\*Content note\.\*\* (.*?)\n\n", readme, re.DOTALL)
-    assert quoted is not None
-    assert " ".join(quoted.group(1).replace("\n>", " ").split()) == README_CONTENT_NOTE
+from game.loader import default_scenes_dir, load_story
+from game.web.pages import Pages, Site, paragraphs
 
 
-def test_a_story_s_own_notice_comes_first() -> None:
-    assert content_note(SimpleNamespace(notice="Contains a storm at sea.")) == "Contains a storm at sea."
-    assert content_note(SimpleNamespace(notice="  ")) == README_CONTENT_NOTE
-    assert content_note(SimpleNamespace()) == README_CONTENT_NOTE
+def landing(story_dir: Path | str) -> str:
+    return Pages(Site.of(load_story(str(story_dir)), 8, 900)).landing()
+
+
+def test_the_landing_page_gives_the_story_s_own_content_note_and_credits(tmp_path: Path) -> None:
+    page = landing(write_ferry(tmp_path / "ferry"))
+    assert "Content note" in page and f"<p>{NOTICE}</p>" in page
+    assert "Credits" in page and "<p>Written for the tests.</p>" in page
+
+
+def test_the_shipped_story_s_note_is_shown_before_play() -> None:
+    story = load_story(default_scenes_dir())
+    assert story.notice
+    page = landing(default_scenes_dir())
+    assert " ".join(story.notice.split()) in page
+
+
+def test_a_story_without_a_note_gets_no_note_made_up_for_it(tmp_path: Path) -> None:
+    story_dir = write_ferry(tmp_path / "ferry")
+    manifest = (story_dir / "story.yaml").read_text(encoding="utf-8")
+    kept = [line for line in manifest.splitlines() if not line.startswith(("  notice:", "  credits:"))]
+    (story_dir / "story.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    page = landing(story_dir)
+    assert "Content note" not in page and "Credits" not in page
+    assert "screen readers cannot read" in page  # the advice for screen-reader users is always there
 
 
 def test_a_note_s_paragraphs_are_clean_text() -> None:

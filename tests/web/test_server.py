@@ -51,7 +51,7 @@ async def test_the_landing_page_gives_the_content_note_and_screen_reader_advice(
     assert response.status == 200
     page = await response.text()
     assert "<h1>The Night Ferry</h1>" in page
-    assert "Content note" in page and "it is not a historical source" in page
+    assert "Content note" in page and "Nobody drowns." in page
     assert "screen readers cannot read" in page and "<code>qasas play --plain</code>" in page
     assert 'href="/play"' in page
     # Nothing loaded from anywhere else; the page cannot be framed; the address (and a token) is not passed on.

@@ -39,8 +39,14 @@ CHROMIUM_ARGS = [
 WAIT_SECONDS = 90.0
 VIEWPORT = {"width": 1200, "height": 800}
 
+NOTICE = "A story about crossing a river at night. Nobody drowns."
 MANIFEST = """\
-story: {id: ferry, title: The Night Ferry, start: quay}
+story:
+  id: ferry
+  title: The Night Ferry
+  start: quay
+  notice: A story about crossing a river at night. Nobody drowns.
+  credits: Written for the tests.
 chapters:
   river: {title: The River, order: 1}
 factions:
