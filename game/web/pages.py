@@ -45,6 +45,13 @@ class Site:
         return cls(sanitize_line(story.title), story.notice, max_games, idle_seconds / 60, story.credits)
 
     @property
+    def full_words(self) -> str:
+        """Why a player cannot start a game now: ``All 8 games this server runs at once are in use.``"""
+        if self.max_games == 1:
+            return "The one game this server runs at a time is in use."
+        return f"All {self.max_games} games this server runs at once are in use."
+
+    @property
     def idle_words(self) -> str:
         """The idle limit as a reader would say it: ``15 minutes``, ``1 minute``, ``30 seconds``."""
         if self.idle_minutes < 1:

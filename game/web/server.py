@@ -57,7 +57,10 @@ from .pages import ASSETS, Pages, Site
 log = logging.getLogger("qasas.serve")
 
 PLAYER_COOKIE = "qasas_player"
-PLAYER_COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie (Chrome caps it at 400 days)
+# Cookies are SameSite=Lax, not Strict: a player who follows a link to the game from another site must arrive as
+# themselves (with Strict the browser would leave their id out, and they would be handed a new one). Nothing a GET
+# does changes anything, and the websocket checks its Origin, so Lax gives another site nothing.
+COOKIE_SECONDS = 400 * 24 * 3600  # the longest a browser keeps a cookie (Chrome caps it at 400 days)
 MAX_MESSAGE_BYTES = 64 * 1024  # keys, pastes and resizes; nothing the page sends is larger
 # Why a game ended, for the server's log (the page has its own words for each close code).
 ENDINGS = {
@@ -145,7 +148,9 @@ class GameServer:
             query = {k: v for k, v in request.query.items() if k != "token"}
             location = request.path + ("?" + urlencode(query) if query else "")
             response = web.Response(status=303, headers={"Location": location})
-            response.set_cookie(self.token_cookie, self.options.token, httponly=True, samesite="Strict", path="/")
+            response.set_cookie(
+                self.token_cookie, self.options.token, max_age=COOKIE_SECONDS, httponly=True, samesite="Lax", path="/"
+            )
         else:
             try:
                 response = await handler(request)
@@ -206,7 +211,7 @@ class GameServer:
             player = new_player_id()
         # Sent every time, so the cookie's lifetime counts from the player's last visit.
         response.set_cookie(
-            PLAYER_COOKIE, player, max_age=PLAYER_COOKIE_SECONDS, httponly=True, samesite="Strict", path="/"
+            PLAYER_COOKIE, player, max_age=COOKIE_SECONDS, httponly=True, samesite="Lax", path="/"
         )
         return player
 
@@ -223,8 +228,7 @@ class GameServer:
         if not self.games.has_room_for(player):
             response.text = self.pages.message(
                 "Every place is taken",
-                f"All {self.options.max_games} games this server runs at once are in use. This page tries again "
-                "every 30 seconds; your saved game is waiting.",
+                f"{self.pages.site.full_words} This page tries again every 30 seconds; your saves are kept.",
                 action=("Try again now", "/play"),
                 refresh=30,
             )

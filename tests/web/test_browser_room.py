@@ -76,7 +76,7 @@ def test_a_full_room_gets_a_clear_page_and_an_idle_game_is_saved_and_closed(
     # The one place is taken: Ben gets a page that says so (and retries by itself), not a hang.
     response = ben.open("/play")
     assert response.status == 503
-    ben.page_says("Every place is taken", "All 1 games")
+    ben.page_says("Every place is taken", "The one game this server runs at a time is in use")
 
     # Ana stops playing: after the idle limit her game is saved and closed, and her page says so.
     ana.page_says("Your game was saved and closed", "15 seconds", "Continue playing")

@@ -47,3 +47,8 @@ def test_a_note_s_paragraphs_are_clean_text() -> None:
 )
 def test_the_idle_limit_in_words(seconds: float, words: str) -> None:
     assert Site("T", "note", 8, seconds / 60).idle_words == words
+
+
+def test_the_full_page_counts_its_places_in_words() -> None:
+    assert Site("T", "", 1, 15).full_words == "The one game this server runs at a time is in use."
+    assert Site("T", "", 8, 15).full_words == "All 8 games this server runs at once are in use."

@@ -59,9 +59,19 @@ async def test_the_landing_page_gives_the_content_note_and_screen_reader_advice(
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "googleapis" not in page
-    # A new player gets an id that scripts cannot read and other sites' requests do not carry.
+    # A new player gets an id that scripts cannot read and other sites' pages do not send.
     cookie = response.cookies[PLAYER_COOKIE]
-    assert len(cookie.value) == 32 and cookie["httponly"] and cookie["samesite"] == "Strict"
+    assert len(cookie.value) == 32 and cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+async def test_a_returning_player_keeps_their_id_and_a_forged_one_is_replaced(make_client) -> None:
+    _server, client = await make_client()
+    for path in ("/", "/play"):
+        kept = (await client.get(path, headers=cookies(**{PLAYER_COOKIE: ANA}))).cookies[PLAYER_COOKIE]
+        assert kept.value == ANA and int(kept["max-age"]) >= 365 * 24 * 3600  # renewed on every visit
+        for forged in ("../../etc", "A" * 32, "a" * 40):
+            fresh = (await client.get(path, headers=cookies(**{PLAYER_COOKIE: forged}))).cookies[PLAYER_COOKIE]
+            assert fresh.value not in (forged, ANA) and len(fresh.value) == 32
 
 
 async def test_the_game_page_is_the_terminal_and_says_it_is_not_for_screen_readers(make_client) -> None:
@@ -117,7 +127,7 @@ async def test_a_token_is_asked_for_then_kept_in_a_cookie(make_client) -> None:
     assert response.status == 303
     assert response.headers["Location"] == "/play?fontsize=20"  # the token leaves the address bar
     access = response.cookies[server.token_cookie]
-    assert access.value == TOKEN and access["httponly"] and access["samesite"] == "Strict"
+    assert access.value == TOKEN and access["httponly"] and access["samesite"] == "Lax"
     page = await client.get("/play", headers=cookies(**{server.token_cookie: TOKEN}))
     assert page.status == 200
 
@@ -147,7 +157,7 @@ async def test_a_full_room_gets_a_page_saying_so_and_a_player_may_take_their_own
     response = await client.get("/play", headers=cookies(**{PLAYER_COOKIE: BEN}))
     assert response.status == 503 and response.headers["Retry-After"] == "30"
     page = await response.text()
-    assert "Every place is taken" in page and "All 1 games" in page
+    assert "Every place is taken" in page and "The one game this server runs at a time is in use" in page
     assert '<meta http-equiv="refresh" content="30">' in page
     # Ana herself (another tab, a reload) may always come back: her old game makes way.
     assert (await client.get("/play", headers=cookies(**{PLAYER_COOKIE: ANA}))).status == 200

@@ -12,7 +12,7 @@
 
   function describe(code, body) {
     var idle = body.dataset.idle || "a while";
-    var places = body.dataset.maxGames || "all";
+    var full = body.dataset.full || "Every game this server runs at once is in use.";
     switch (code) {
       case CLOSE.QUIT:
         return ["You have left the game", "It is saved. Play again to carry on where you were: choose Continue.",
@@ -27,8 +27,7 @@
         return ["Playing in another tab", "This game was opened in another tab or window, so it was saved and " +
           "closed here: you can play in one place at a time.", "Play here instead"];
       case CLOSE.FULL:
-        return ["Every place is taken", "All " + places + " games this server runs at once are in use. " +
-          "Try again in a few minutes.", "Try again"];
+        return ["Every place is taken", full + " Try again in a few minutes.", "Try again"];
       case CLOSE.FAILED:
         return ["The game stopped unexpectedly", "It was saved after your last choice. Try again; if it happens " +
           "again, tell the person running the game.", "Try again"];
