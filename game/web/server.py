@@ -78,8 +78,11 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",  # the address may carry the access token
-    "Cache-Control": "no-store",
 }
+# Pages are never stored (they may say who is playing); scripts, styles and fonts are revalidated (a cheap 304) so a
+# room reloading the page does not fetch textual.js's half megabyte again each time.
+PAGE_CACHE = "no-store"
+ASSET_CACHE = "no-cache"
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,8 @@ class GameServer:
         if not getattr(response, "prepared", False):  # a websocket's headers are already sent
             for name, value in HEADERS.items():
                 response.headers.setdefault(name, value)
+            asset = request.path.startswith(("/static/", "/assets/")) and response.status in (200, 304)
+            response.headers.setdefault("Cache-Control", ASSET_CACHE if asset else PAGE_CACHE)
         return response
 
     def _refusal(self, request: web.Request) -> web.Response | None:

@@ -64,7 +64,8 @@ def test_two_players_at_once_keep_their_saves_apart(
 def test_a_full_room_gets_a_clear_page_and_an_idle_game_is_saved_and_closed(
     browser: Browser, start_server: ServeFactory, ferry: Path
 ) -> None:
-    served = start_server(ferry, "--max-games", "1", "--idle-minutes", "0.25")
+    # Half a minute: long enough for Ana's first moves on a slow machine, short enough for a test.
+    served = start_server(ferry, "--max-games", "1", "--idle-minutes", "0.5")
     ana, ben = browser.player(served.base), browser.player(served.base)
     ana.open("/play")
     ana.sees("New game")
@@ -79,7 +80,7 @@ def test_a_full_room_gets_a_clear_page_and_an_idle_game_is_saved_and_closed(
     ben.page_says("Every place is taken", "The one game this server runs at a time is in use")
 
     # Ana stops playing: after the idle limit her game is saved and closed, and her page says so.
-    ana.page_says("Your game was saved and closed", "15 seconds", "Continue playing")
+    ana.page_says("Your game was saved and closed", "30 seconds", "Continue playing")
     assert ana.close_code() == "4000"
     assert saved_choices(served.player_folders()[0] / "autosave.json") == ["quay.pay"]
 

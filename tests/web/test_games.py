@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -77,16 +78,23 @@ async def test_places_are_limited_and_a_player_s_new_game_replaces_their_old_one
     assert room.has_room_for(CAL)
 
 
-async def test_an_idle_game_is_ended_and_input_keeps_it_going(tmp_path: Path) -> None:
-    room = games(tmp_path, idle_seconds=0.3)
+async def test_an_idle_game_is_ended_a_full_idle_spell_after_the_last_input(tmp_path: Path) -> None:
+    room = games(tmp_path, idle_seconds=0.5)
     game = await room.admit(ANA)
     assert game is not None
-    watch = asyncio.create_task(room.watch_idle(game))
-    for _ in range(3):  # the player keeps typing: the game stays
+
+    async def watched() -> float:
+        await room.watch_idle(game)
+        return time.monotonic() - game.last_input  # how long the player had been idle when the game was ended
+
+    watch = asyncio.create_task(watched())
+    for _ in range(4):  # the player keeps typing for a while
+        if watch.done():
+            break
         game.touch()
-        await asyncio.sleep(0.05)
-        assert not game.end_requested.is_set()
-    await asyncio.wait_for(watch, 60)
+        await asyncio.sleep(0.2)
+    idle_for = await asyncio.wait_for(watch, 60)
+    assert idle_for >= room.idle_seconds  # never sooner, however late the last key came
     assert game.end_requested.is_set() and game.reason == CLOSE_IDLE
 
 

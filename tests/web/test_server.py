@@ -83,8 +83,12 @@ async def test_the_game_page_is_the_terminal_and_says_it_is_not_for_screen_reade
     assert 'data-font-size="16"' in page
     assert 'data-font-size="48"' in await (await client.get("/play?fontsize=400")).text()
     assert 'data-font-size="16"' in await (await client.get("/play?fontsize=big")).text()
+    assert (await client.get("/play")).headers["Cache-Control"] == "no-store"
     for asset in ("/assets/page.js", "/assets/page.css", "/static/js/textual.js", "/static/css/xterm.css"):
-        assert (await client.get(asset)).status == 200, asset
+        response = await client.get(asset)
+        assert response.status == 200 and response.headers["Cache-Control"] == "no-cache", asset
+        again = await client.get(asset, headers={"If-Modified-Since": response.headers["Last-Modified"]})
+        assert again.status == 304  # a reload revalidates, it does not download again
 
 
 async def test_story_text_in_a_page_is_text_not_markup(make_client, tmp_path: Path) -> None:
