@@ -115,6 +115,8 @@ def test_a_yaml_node_repeated_by_an_alias_is_reported_once(story_dir: StoryDir) 
         """)
     found = [w for w in warnings(root) if "n > 10" in w]
     assert found == [
-        "scenes.yaml:7:40: condition 'n > 10' can never be true (in scene 'start': n is always 0; in scene 'yard':"
-        " n is always 1): choice 'fly' is never shown"
+        (
+            "scenes.yaml:7:40: condition 'n > 10' can never be true (in scene 'start': n is always 0; in scene 'yard':"
+            " n is always 1): choice 'fly' is never shown"
+        )
     ]
