@@ -427,8 +427,12 @@ def chapter_text(story: Story, chapter: str) -> dict[str, str]:
         parts += [src(p) for passage in scene.text for p in passage.paragraphs]
         for c in scene.choices:
             parts += [c.label, c.reason or ""] + [src(r) for r in c.result]
-        out[scene.id] = re.sub(r"\s+", " ", "\n".join(parts))
+        # A span's condition is not prose (`{if pyd >= 50: ...}`): only what a player can read is counted.
+        out[scene.id] = re.sub(r"\s+", " ", SPAN_CONDITION.sub("{if:", "\n".join(parts)))
     return out
+
+
+SPAN_CONDITION = re.compile(r"\{if\s[^:{}]*:")
 
 
 @pytest.mark.parametrize("chapter", per_chapter("line_edit"))
