@@ -146,8 +146,8 @@ PENDING: dict[str, set[str]] = {
     # choice labels punctuated one way: one sentence, no full stop at the end
     "labels": {"kobani"},
     # chapter 5's structure: the last page remembered; the off-screen turns played as scenes
-    "last_page": {"return"},
-    "turns": {"return"},
+    "last_page": set(),
+    "turns": set(),
 }
 
 
