@@ -1,4 +1,5 @@
-"""Command palette providers: any glossary entry, opened by name."""
+"""Command palette providers: any glossary entry, opened by name (accents and case ignored: "kobani" finds
+"Kobanî")."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 
-from .text import line
+from .text import fold, line
 
 
 class GlossaryCommands(Provider):
@@ -26,10 +27,10 @@ class GlossaryCommands(Provider):
             opener(term)
 
     async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
+        matcher = self.matcher(fold(query))
         for term, kind in self._entries():
             text = f"Glossary: {line(term)}"
-            score = matcher.match(text)
+            score = matcher.match(fold(text))
             if score > 0:
                 # Content built from plain text: Matcher.highlight would parse the term as markup.
                 yield Hit(

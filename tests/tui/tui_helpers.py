@@ -24,5 +24,5 @@ def meter(app: App, faction: str) -> str:
 
 
 def notifications(app: App) -> list[str]:
-    """The messages of the notifications currently shown."""
-    return [n.message for n in app._notifications]
+    """Every notice the app has shown (in a screen's notice line, or as a toast where there is none)."""
+    return list(getattr(app, "notices_seen", [])) + [n.message for n in app._notifications]
