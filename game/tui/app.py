@@ -196,11 +196,12 @@ class QasasApp(App[int]):
     # ------------------------------------------------------------------------------ the terminal
 
     def on_resize(self, event: events.Resize) -> None:
-        self._check_size()
+        self._check_size(event.size.width, event.size.height)
 
-    def _check_size(self) -> None:
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
         """Too small to play: cover everything with a message until the terminal grows again."""
-        width, height = self.size
+        if width is None or height is None:
+            width, height = self.size
         small = too_small(width, height)
         top = self.screen_stack[-1] if self.screen_stack else None
         if small and not isinstance(top, TooSmallScreen):
@@ -212,7 +213,7 @@ class QasasApp(App[int]):
 
     def _on_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP: autosave and end as ctrl+q does (Textual restores the terminal on the way out)."""
-        self.autosave()
+        self._autosave_on_leaving()
         self.exit(128 + signum)
 
     async def _on_exit_app(self) -> None:
@@ -431,8 +432,21 @@ class QasasApp(App[int]):
         )
 
     async def action_title(self) -> None:
+        leaving = self.session is not None and self.game_screen in self.screen_stack
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        if leaving:
+            self._autosave_on_leaving()
+
+    async def action_quit(self) -> None:
+        self._autosave_on_leaving()
+        await super().action_quit()
+
+    def _autosave_on_leaving(self) -> None:
+        """Keep the play time up to now. Not for a game with no choice yet: its autosave would replace the game
+        in progress before the new one has begun (the first choice does that, as the new-game question says)."""
+        if self.session is not None and self.session.game.state.log:
+            self.autosave()
 
     async def action_undo(self) -> None:
         if self.game_screen is not None and self.game_screen in self.screen_stack:

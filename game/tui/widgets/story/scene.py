@@ -89,15 +89,22 @@ def current_content(session: Session, notes: Sequence[Content] = ()) -> Content:
     return body
 
 
-def past_content(session: Session, index: int) -> Content:
-    """Step ``index``'s scene as it was read (after what the step before it did), dimmed as a whole."""
+def past_content(session: Session, index: int, *, ansi: bool = False) -> Content:
+    """Step ``index``'s scene as it was read (after what the step before it did), dimmed as a whole (``ansi``: in a
+    theme of the terminal's own colours, where only the terminal's "dim" can make text fainter)."""
     step = session.steps[index]
     header = step.header or Header(step.title, "", "", "")
     body = Content.assemble(scene_header(session, _scene_of(session, step.scene_id), header), "\n\n", scene_body(step.paragraphs))
     if index > 0:
         body = Content.assemble(aftermath(session, session.steps[index - 1]), "\n\n", body)
     # Dimmed as a whole (bold and the arrows stay), so the current scene stands out below it.
-    return body.stylize(MUTED)
+    return body.stylize(dim_style(ansi))
+
+
+def dim_style(ansi: bool) -> str:
+    """How the transcript is dimmed: blended toward the background, or (in a theme of the terminal's own colours,
+    which cannot blend) with the terminal's "dim"."""
+    return f"{MUTED} dim" if ansi else MUTED
 
 
 @dataclass
@@ -118,6 +125,8 @@ class StoryView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.blocks: list[Block] = []
         self.dropped = 0  # earlier scenes no longer in the pane
+        self._shown: tuple[Session, tuple[Content, ...]] | None = None  # to rebuild when the theme changes
+        self._ansi = False
         self._note_strips: list[Strip] = []
         self._starts: list[int] = []
         self._cached: list[Block] = []
@@ -130,8 +139,10 @@ class StoryView(ScrollView, can_focus=True):
     def show(self, session: Session, notes: Sequence[Content] = ()) -> None:
         """Rebuild from the session's history (new game, load, undo, reload); ``notes`` follow the last choice."""
         first = max(0, len(session.steps) - MAX_TRANSCRIPT)
+        self._shown = (session, tuple(notes))
+        self._ansi = self.app.native_ansi_color
         self.dropped = first + len(session.restored_log)
-        self.blocks = [Block(past_content(session, i), True) for i in range(first, len(session.steps))]
+        self.blocks = [Block(past_content(session, i, ansi=self._ansi), True) for i in range(first, len(session.steps))]
         self.blocks.append(Block(current_content(session, notes), False))
         self._cached = []
         self._relayout(scroll_to_current=True)
@@ -139,8 +150,13 @@ class StoryView(ScrollView, can_focus=True):
     def advance(self, session: Session, notes: Sequence[Content] = ()) -> None:
         """A choice was just taken (the session's last step): the scene it was taken in becomes transcript, and the
         choice's aftermath (with ``notes``) and the next scene appear."""
+        self._shown = (session, tuple(notes))
         if self.blocks and session.steps:
-            self.blocks[-1] = Block(past_content(session, len(session.steps) - 1), True)
+            # The scene just read becomes transcript: the same text, dimmed, so it wraps to the same lines. Its height
+            # is kept and its lines are drawn again only if it is scrolled to (usually it is above the pane).
+            read = self.blocks[-1]
+            dimmed = read.content.stylize(dim_style(self._ansi))
+            self.blocks[-1] = Block(dimmed, True, read.width, read.height) if read.width > 0 else Block(dimmed, True)
         self.blocks.append(Block(current_content(session, notes), False))
         excess = len(self.blocks) - 1 - MAX_TRANSCRIPT
         if excess > 0:
@@ -215,6 +231,9 @@ class StoryView(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         # A theme change: the cached strips carry the old colours.
         super().notify_style_update()
+        if self._shown is not None and self.is_attached and self.app.native_ansi_color != self._ansi:
+            self.show(*self._shown)  # into or out of the terminal's own colours: dim the transcript the other way
+            return
         for block in self.blocks:
             block.width = -1
         if self._width:
