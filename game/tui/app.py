@@ -155,13 +155,14 @@ class QasasApp(App[int]):
             from .terminal import install_signal_handlers
 
             self._signals = install_signal_handlers(asyncio.get_running_loop(), self._on_signal)
-        self._check_size()
 
     def on_ready(self) -> None:
         # The first frame is on screen: now the heavy part (engine, loader, saves). Done here, synchronously, so
         # no key can be handled before the story is there.
         if self._story is None:
             self._load_story_now()
+        # Started in a terminal too small to play: say so (later changes of size arrive as resizes).
+        self._check_size()
 
     def _load_story_now(self) -> None:
         from ..loader import StoryError, default_scenes_dir, load_story
@@ -402,7 +403,7 @@ class QasasApp(App[int]):
         session = self.session
         if session is None:
             return
-        self.push_screen(TrustScreen(session, self.stakes_levels(session.scene.id), message.faction))
+        self.push_screen(TrustScreen(session, lambda: self.stakes_levels(session.scene.id), message.faction))
 
     def action_glossary(self) -> None:
         self.open_glossary(None)

@@ -26,7 +26,7 @@ class TooSmallScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "Quit", priority=True)]
     DEFAULT_CSS = """
     TooSmallScreen { align: center middle; }
-    TooSmallScreen Static { width: 100%; height: auto; text-align: center; }
+    TooSmallScreen Static { width: 100%; height: auto; text-align: center; color: $foreground; }
     """
 
     def compose(self) -> ComposeResult:

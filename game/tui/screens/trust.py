@@ -4,7 +4,7 @@ on narrow screens this is where the folded sidebar opens."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import ClassVar
 
 from textual import on
@@ -80,12 +80,20 @@ class TrustScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,t", "close", "Back"),
+        Binding("s", "stakes", "Stakes"),
     ]
 
-    def __init__(self, session: Session, levels: Mapping[str, tuple[int, ...]] | None, faction: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        levels: Callable[[], Mapping[str, tuple[int, ...]] | None],
+        faction: str | None = None,
+    ) -> None:
+        """``levels`` gives the levels where the story turns ahead, by faction (None while stakes are hidden)."""
         super().__init__()
         self.session = session
-        self.levels = levels
+        self.levels_of = levels
+        self.levels = levels()
         self.faction = faction
 
     def compose(self) -> ComposeResult:
@@ -119,6 +127,13 @@ class TrustScreen(Screen[None]):
             self.faction = fid
             levels = None if self.levels is None else self.levels.get(fid, ())
             self.query_one("#trust-detail", Static).update(faction_details(self.session, fid, levels))
+
+    async def action_stakes(self) -> None:
+        await self.run_action("app.toggle_stakes")
+        self.levels = self.levels_of()
+        if self.faction is not None:
+            levels = None if self.levels is None else self.levels.get(self.faction, ())
+            self.query_one("#trust-detail", Static).update(faction_details(self.session, self.faction, levels))
 
     @property
     def text(self) -> str:

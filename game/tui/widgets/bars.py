@@ -31,7 +31,7 @@ class TitleBar(Widget):
     """One line: the story's title and where the player is ("Jaysh al-Qasas — Chapter 1: Deir ez-Zor")."""
 
     DEFAULT_CSS = """
-    TitleBar { height: 1; background: $panel; color: $foreground; text-align: center; }
+    TitleBar { dock: top; height: 1; background: $panel; color: $foreground; text-align: center; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -67,7 +67,7 @@ class KeyBar(Widget):
     """The screen's keys on one line ("1-9 Choose  ^z Undo  j Journal ..."); click one to press it."""
 
     DEFAULT_CSS = """
-    KeyBar { height: 1; background: $panel; color: $foreground; }
+    KeyBar { dock: bottom; height: 1; background: $panel; color: $foreground; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -145,7 +145,7 @@ class NoticeBar(Widget):
     """The latest notices, one line each, for a few seconds; hidden when there are none."""
 
     DEFAULT_CSS = """
-    NoticeBar { height: auto; max-height: 3; padding: 0 1; display: none; }
+    NoticeBar { height: auto; max-height: 3; padding: 0 1; display: none; background: $boost; }
     NoticeBar.-shown { display: block; }
     """
 
