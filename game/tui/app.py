@@ -31,16 +31,17 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .profile import Profile
-from .screens.small import TooSmallScreen, too_small
+from .screens.small import cover_if_too_small
 from .screens.title import TitleScreen, describe_save
-from .text import line
+from .stakes import StakesSetting
+from .text import line, rendered_story_text
 from .widgets.bars import NOTICE_SECONDS, NoticeBar
 
 if TYPE_CHECKING:
-    from ..engine import ReplayError, Story
+    from ..engine import Story
     from ..saves import SaveInfo, SaveStore
     from ..session import Session
-    from ..tools.stakes import Crossing, Stakes
+    from ..tools.stakes import Crossing
     from .screens.ending import EndingScreen
     from .screens.game import GameScreen, Levels
     from .screens.journal import JournalScreen
@@ -55,15 +56,6 @@ def _glossary_commands() -> type:
     from .commands import GlossaryCommands
 
     return GlossaryCommands
-
-
-def rendered_story_text(story: Story, source: str) -> str:
-    """A story-wide string (its title, notice, credits) as the story renders it."""
-    if not source:
-        return ""
-    from ..engine import Game
-
-    return Game(story, 0).render(source)
 
 
 class QasasApp(App[int]):
@@ -105,7 +97,7 @@ class QasasApp(App[int]):
         self.game_screen: GameScreen | None = None
         self._ending_screen: EndingScreen | None = None
         self._journal_screen: JournalScreen | None = None
-        self._stakes: Stakes | None = None
+        self.stakes = StakesSetting()
         self._games_started = 0
         self._last_autosave_error: str | None = None
         self._theme = theme
@@ -203,14 +195,7 @@ class QasasApp(App[int]):
         """Too small to play: cover everything with a message until the terminal grows again."""
         if width is None or height is None:
             width, height = self.size
-        small = too_small(width, height)
-        top = self.screen_stack[-1] if self.screen_stack else None
-        if small and not isinstance(top, TooSmallScreen):
-            self.push_screen(TooSmallScreen())
-        elif small and isinstance(top, TooSmallScreen) and top.is_mounted:
-            top.show_size(width, height)
-        elif not small and isinstance(top, TooSmallScreen):
-            self.pop_screen()
+        cover_if_too_small(self, width, height)
 
     def _on_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP: autosave and end as ctrl+q does (Textual restores the terminal on the way out)."""
@@ -309,29 +294,10 @@ class QasasApp(App[int]):
 
     # ------------------------------------------------------------------------------ actions
 
-    def _game_in_progress(self) -> str | None:
-        """What a new game would put at risk: the unfinished game in the autosave, described (None: nothing)."""
-        session = self.session
-        if session is not None:
-            if session.game.ending is not None or not session.game.state.log:
-                return None
-            return describe_save(session.game.header().chapter, session.game.header().title, session.play_seconds)
-        info = self.store.newest(self.story.id)
-        if info is None or info.slot != "autosave" or not info.turn:
-            return None
-        from ..saves.store import SaveError, read_save
-
-        try:
-            data = read_save(info.path)
-        except SaveError:
-            return None
-        scene = self.story.scenes.get(data.scene)
-        if scene is not None and scene.ending:
-            return None
-        return describe_save(info.chapter, info.scene_title, info.play_seconds)
-
     async def action_new_game(self) -> None:
-        at_risk = self._game_in_progress()
+        from .saving import game_at_risk
+
+        at_risk = game_at_risk(self.session, self.store, self.story)
         if at_risk is None:
             await self._start_new_game()
             return
@@ -457,68 +423,33 @@ class QasasApp(App[int]):
         self.reload_story()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .commands import game_commands
+
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New game", "Start the story from the beginning", self.action_new_game)
-        yield SystemCommand("Load game", "Load a saved game", self.action_load)
-        yield SystemCommand(
-            "Glossary", "People, places and groups: historical or invented", self.action_glossary
-        )
-        yield SystemCommand("Help", "The keys", self.action_help)
-        yield SystemCommand("About", "About this story: its notice and credits", self.action_about)
-        yield SystemCommand("Title screen", "Back to the title screen", self.action_title)
-        if self.session is not None:
-            yield SystemCommand("Save game", "Save in a named slot", self.action_save)
-            yield SystemCommand("Journal", "Every choice taken, and trust over time", self.action_journal)
-            yield SystemCommand(
-                "Stakes", "Show or hide the levels where the story turns, on the meters", self.action_toggle_stakes
-            )
-            if self.session.can_undo:
-                yield SystemCommand("Undo", "Undo the last choice", self.action_undo)
-            if self.author_mode:
-                yield SystemCommand(
-                    "Reload story", "Reload the scenes from disk, keeping your place", self.reload_story
-                )
+        yield from game_commands(self)
 
     # ------------------------------------------------------------------------------ stakes
 
     @property
     def stakes_shown(self) -> bool:
-        """Whether the meters mark the levels where the story turns: the player's choice, or else on once they
-        have found an ending of this story (a first reading is a story, not a puzzle; a replay wants to steer)."""
-        if self.profile is None or self._story is None:
-            return False
-        chosen = self.profile.setting("stakes")
-        if chosen is not None:
-            return chosen
-        return bool(self.profile.endings(self.story.id) & set(self.story.endings))
-
-    def _stakes_model(self) -> Stakes:
-        if self._stakes is None or self._stakes.story is not self.story:
-            from ..tools.stakes import stakes  # the analysis is imported only when stakes are first shown
-
-            self._stakes = stakes(self.story)
-        return self._stakes
+        """Whether the meters mark the levels where the story turns (see ``StakesSetting``)."""
+        return self.stakes.shown(self.profile, self._story)
 
     def stakes_levels(self, scene_id: str) -> Levels | None:
         """The levels where the story turns ahead of ``scene_id``, by faction (None while stakes are hidden)."""
-        if not self.stakes_shown:
-            return None
-        return self._stakes_model().ahead(scene_id)
+        return self.stakes.levels(self.profile, self._story, scene_id)
 
     def _crossings(self, scene_id: str, before: dict[str, int], after: dict[str, int]) -> list[Crossing]:
-        return self._stakes_model().crossed(scene_id, before, after) if self.stakes_shown else []
+        return self.stakes.crossed(self.profile, self._story, scene_id, before, after)
 
     def action_toggle_stakes(self) -> None:
-        if self.profile is None:
+        if self.profile is None or self._story is None:
             return
-        shown = not self.stakes_shown
-        self.profile.set_setting("stakes", shown)
+        shown = self.stakes.toggle(self.profile, self._story)
         if self.game_screen is not None and self.game_screen.is_mounted:
             self.game_screen.refresh_stakes()
         self.notify(
-            "Stakes shown: the meters mark the levels where the story turns ahead."
-            if shown
-            else "Stakes hidden.",
+            "Stakes shown: the meters mark the levels where the story turns ahead." if shown else "Stakes hidden.",
             markup=False,
         )
 
@@ -600,25 +531,15 @@ class QasasApp(App[int]):
         folder) and say where, or say why not. In a browser the screenshot is offered as a download instead."""
         if self.is_web:
             return super().deliver_screenshot(filename, path, time_format)
-        from ..atomic import atomic_write
-        from .terminal import screenshot_folders
+        from . import terminal
 
-        folders = [Path(path)] if path else screenshot_folders(self._store.directory if self._store else None)
-        name = filename or time.strftime(f"{_file_part(self.title)}-%Y-%m-%dT%H-%M-%S.svg")
-        svg = self.export_screenshot().encode("utf-8")
-        problems: list[str] = []
-        for folder in folders:
-            target = folder / name
-            try:
-                atomic_write(target, svg)
-            except OSError as exc:
-                problems.append(f"{folder}: {exc.strerror or exc}")
-                continue
-            self.notify(f"Screenshot saved as {target}", markup=False, timeout=10)
-            return str(target)
-        why = "; ".join(problems) if problems else "no folder to write it in (no Downloads, saves or current folder)"
-        self.notify(f"Could not save a screenshot: {why}", severity="error", markup=False, timeout=10)
-        return None
+        folders = [Path(path)] if path else terminal.screenshot_folders(self._store.directory if self._store else None)
+        target, why = terminal.write_screenshot(self.export_screenshot(), filename, self.title, folders)
+        if target is None:
+            self.notify(f"Could not save a screenshot: {why}", severity="error", markup=False, timeout=10)
+            return None
+        self.notify(f"Screenshot saved as {target}", markup=False, timeout=10)
+        return str(target)
 
     # ------------------------------------------------------------------------------ endings
 
@@ -663,90 +584,15 @@ class QasasApp(App[int]):
 
     def reload_story(self) -> None:
         """Reload the scenes from disk and replay the choice log; on any failure keep playing the old version."""
-        from ..engine import ReplayError
-        from ..loader import StoryError, check_story
-        from .dialogs.error import ErrorDialog
+        from .reload import reload_story
 
-        session = self.session
-        if session is None or self.story_dir is None:
-            return
-        try:
-            story, problems = check_story(self.story_dir)
-        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the author's game must stay up
-            self.push_screen(ErrorDialog("The story could not be reloaded", f"{type(exc).__name__}: {exc}"))
-            return
-        errors = [p for p in problems if p.severity == "error"]
-        if story is None or errors:
-            self.push_screen(
-                ErrorDialog(
-                    "The story no longer loads",
-                    StoryError(errors).report(),
-                    intro="You are still playing the version loaded before. Fix these and reload again (F5):",
-                )
-            )
-            return
-        try:
-            session.reload(story)
-        except ReplayError as exc:
-            self._replay_failed(story, exc)
-            return
-        self._switch_story(story, session)
-        warnings = len(problems)
-        extra = f" ({warnings} warning{'s' if warnings != 1 else ''}; run qasas lint)" if warnings else ""
-        self.notify(
-            f"Reloaded the story: {len(story.scenes)} scenes; your place is kept{extra}.", markup=False
-        )
+        reload_story(self)
 
-    def _replay_failed(self, story: Story, exc: ReplayError) -> None:
-        from ..engine import ReplayError
-        from .dialogs.error import ChoiceDialog, ErrorDialog
-
-        session = self.session
-        assert session is not None
-        kept = max(0, exc.step - 1)
-        message = (
-            f"The reloaded story loads, but your choices no longer apply at step {exc.step} "
-            f"({exc.scene}.{exc.choice}): {exc.message}.\n\n"
-            f"Keep playing the version loaded before, or play the new version from where the first {kept} "
-            f"choice{'s' if kept != 1 else ''} still lead."
-        )
-
-        async def answered(answer: str | None) -> None:
-            if answer != "fallback":
-                self.notify("Still playing the version loaded before.", markup=False)
-                return
-            try:
-                session.reload_until(story, exc.step)
-            except ReplayError as again:  # pragma: no cover - the prefix before the failing step replays
-                self.push_screen(ErrorDialog("The story could not be reloaded", str(again)))
-                return
-            await self._switch_story_async(story, session)
-            self.notify(f"Playing the new version after step {kept}.", markup=False)
-
-        self.push_screen(
-            ChoiceDialog(
-                "Your choices no longer apply",
-                message,
-                [("keep", "Keep the old version"), ("fallback", f"New version, from step {kept}")],
-            ),
-            answered,
-        )
-
-    def _switch_story(self, story: Story, session: Session) -> None:
-        self._story = story
-        self.title = line(rendered_story_text(story, story.title))
-        self.call_later(self.open_game, session)
-
-    async def _switch_story_async(self, story: Story, session: Session) -> None:
+    async def switch_story(self, story: Story, session: Session) -> None:
+        """Play ``session`` on ``story`` (a reloaded version of the one played)."""
         self._story = story
         self.title = line(rendered_story_text(story, story.title))
         await self.open_game(session)
-
-
-def _file_part(title: str) -> str:
-    """A title as part of a file name: letters, digits and dashes."""
-    part = "".join(ch if ch.isalnum() else "-" for ch in title).strip("-")
-    return "-".join(filter(None, part.split("-")))[:40] or "screenshot"
 
 
 def run_app(

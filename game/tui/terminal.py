@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,3 +53,26 @@ def screenshot_folders(saves: Path | None) -> list[Path]:
         if folder.is_dir() and os.access(folder, os.W_OK) and folder not in out:
             out.append(folder)
     return out
+
+
+def write_screenshot(svg: str, filename: str | None, title: str, folders: list[Path]) -> tuple[Path | None, str]:
+    """Write ``svg`` into the first of ``folders`` that takes it: (the file, "") or (None, why not)."""
+    from ..atomic import atomic_write
+
+    name = filename or time.strftime(f"{_file_part(title)}-%Y-%m-%dT%H-%M-%S.svg")
+    problems: list[str] = []
+    for folder in folders:
+        target = folder / name
+        try:
+            atomic_write(target, svg.encode("utf-8"))
+        except OSError as exc:
+            problems.append(f"{folder}: {exc.strerror or exc}")
+            continue
+        return target, ""
+    return None, "; ".join(problems) or "no folder to write it in (no Downloads, saves or current folder)"
+
+
+def _file_part(title: str) -> str:
+    """A title as part of a file name: letters, digits and dashes."""
+    part = "".join(ch if ch.isalnum() else "-" for ch in title).strip("-")
+    return "-".join(filter(None, part.split("-")))[:40] or "screenshot"

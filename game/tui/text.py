@@ -142,3 +142,12 @@ def chapter_label(story: Story, chapter_id: str, title: str | None = None) -> st
     if chapter is None:
         return line(chapter_id)
     return f"Chapter {chapter.order}: {line(chapter.title if title is None else title)}"
+
+
+def rendered_story_text(story: Story, source: str) -> str:
+    """A story-wide string (its title, notice, credits) as the story renders it."""
+    if not source:
+        return ""
+    from ..engine import Game
+
+    return Game(story, 0).render(source)

@@ -203,3 +203,20 @@ async def test_the_current_scene_is_the_most_prominent_text_in_every_theme(make_
             assert past.color and past.bgcolor and current.color and current.bgcolor
             was, now = _contrast(past.color, past.bgcolor), _contrast(current.color, current.bgcolor)
             assert now > was * 1.3, (theme, was, now)
+
+
+async def test_the_continue_line_is_never_broken_inside_the_play_time(make_app: MakeApp, saves_dir: Path) -> None:
+    from game.engine import Game
+    from game.loader import load_story
+    from game.saves import SaveStore
+
+    story = load_story(str(make_app().story_dir))
+    SaveStore(saves_dir).autosave(Game(story, 1), play_seconds=35 * 60 + 7)
+    for size in ((80, 24), (44, 14)):
+        app = make_app()
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            shown = screen_text(app)
+            assert "35m 07s played" in shown, shown
+            rows = [row for row in shown.splitlines() if "Continue" in row]
+            assert rows and "played" not in rows[0]  # the label on its own line, what it resumes under it

@@ -3,9 +3,9 @@ and the player is back where they were."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
@@ -45,3 +45,15 @@ def too_small_message(width: int, height: int) -> Content:
         f"\nThis window is {width}\u00d7{height}. The game needs at least {MIN_WIDTH}\u00d7{MIN_HEIGHT}: "
         "make the window larger (or the font smaller) and play goes on where you were.\nctrl+q quits.",
     )
+
+
+def cover_if_too_small(app: App[Any], width: int, height: int) -> None:
+    """Put the message over everything when ``width`` x ``height`` is too small, and take it away when it is not."""
+    small = too_small(width, height)
+    top = app.screen_stack[-1] if app.screen_stack else None
+    if small and not isinstance(top, TooSmallScreen):
+        app.push_screen(TooSmallScreen())
+    elif small and isinstance(top, TooSmallScreen) and top.is_mounted:
+        top.show_size(width, height)
+    elif not small and isinstance(top, TooSmallScreen):
+        app.pop_screen()
