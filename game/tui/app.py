@@ -34,7 +34,7 @@ from .profile import Profile
 from .screens.small import cover_if_too_small
 from .screens.title import TitleScreen, describe_save
 from .stakes import StakesSetting
-from .text import line, rendered_story_text
+from .text import line, rendered_story_text, story_title
 from .widgets.bars import NOTICE_SECONDS, NoticeBar
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class QasasApp(App[int]):
         wanted = self._theme or self.profile.theme
         if wanted and wanted in self.available_themes:
             self.theme = wanted
-        self.title = line(rendered_story_text(story, story.title))
+        self.title = story_title(story)
 
     # ------------------------------------------------------------------------------ screens
 
@@ -591,7 +591,7 @@ class QasasApp(App[int]):
     async def switch_story(self, story: Story, session: Session) -> None:
         """Play ``session`` on ``story`` (a reloaded version of the one played)."""
         self._story = story
-        self.title = line(rendered_story_text(story, story.title))
+        self.title = story_title(story)
         await self.open_game(session)
 
 

@@ -146,8 +146,9 @@ def chapter_label(story: Story, chapter_id: str, title: str | None = None) -> st
 
 def rendered_story_text(story: Story, source: str) -> str:
     """A story-wide string (its title, notice, credits) as the story renders it."""
-    if not source:
-        return ""
-    from ..engine import Game
+    return story.render(source) if source else ""
 
-    return Game(story, 0).render(source)
+
+def story_title(story: Story) -> str:
+    """The story's title on one line, as the story renders it (its spans and emphasis interpreted)."""
+    return line(rendered_story_text(story, story.title))

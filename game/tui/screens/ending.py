@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...session import Session
-from ..text import changes_content, faction_namer, line, rendered, signed
+from ..text import changes_content, faction_namer, line, rendered, signed, story_title
 from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 from ..widgets.story.scene import scene_body
 
@@ -83,7 +83,7 @@ class EndingScreen(Screen[str]):
         session = self.session
         game = session.game
         title = game.ending_title() if game.ending is not None else game.header().title
-        self.query_one(TitleBar).show(line(session.story.title), "The end")
+        self.query_one(TitleBar).show(story_title(session.story), "The end")
         self.query_one("#ending-title", Static).update(
             Content.assemble(("The end: ", "bold $text-accent"), rendered(title, "bold $text-accent", one_line=True))
         )

@@ -26,7 +26,7 @@ from ...session import Session, Step
 
 if TYPE_CHECKING:
     from ...tools.stakes import Crossing
-from ..text import chapter_label, faction_namer, line
+from ..text import chapter_label, faction_namer, line, story_title
 from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 from ..widgets.sidebar.region_map import RegionMap
 from ..widgets.sidebar.trust import TrustMeter, TrustPanel, TrustStrip
@@ -176,7 +176,7 @@ class GameScreen(Screen[None]):
         session = self.session
         scene = session.scene
         header = session.game.header()
-        self.query_one(TitleBar).show(line(session.story.title), chapter_label(session.story, scene.chapter, header.chapter))
+        self.query_one(TitleBar).show(story_title(session.story), chapter_label(session.story, scene.chapter, header.chapter))
         choices = self.query_one(ChoiceList)
         if session.game.ending is not None:
             choices.set_ending(session.game.ending_title())

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...engine import GlossaryEntry, Story
-from ..text import fold, line, plain
+from ..text import fold, line, plain, story_title
 from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 from ..widgets.hanging import wrapped
 
@@ -70,7 +70,7 @@ class GlossaryScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.query_one(TitleBar).show(line(self.story.title), "Glossary")
+        self.query_one(TitleBar).show(story_title(self.story), "Glossary")
         self._shown: list[str] = []
         self._filter("")
         if self.term is not None and self.term in self.story.glossary:

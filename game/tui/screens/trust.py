@@ -17,7 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...session import Session
-from ..text import MUTED, delta_content, faction_namer, line, plain, rendered, sparkline
+from ..text import MUTED, delta_content, faction_namer, line, plain, rendered, sparkline, story_title
 from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 from ..widgets.hanging import Hanging, Row, wrapped
 
@@ -107,7 +107,7 @@ class TrustScreen(Screen[None]):
 
     def on_mount(self) -> None:
         session = self.session
-        self.query_one(TitleBar).show(line(session.story.title), "Trust")
+        self.query_one(TitleBar).show(story_title(session.story), "Trust")
         name_of = faction_namer(session.story, session.game.faction_name)
         trust = session.game.trust()
         options = self.query_one("#trust-factions", OptionList)
