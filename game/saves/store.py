@@ -73,12 +73,21 @@ class SaveData:
     updated: datetime
     play_seconds: float = 0.0
     version: int = VERSION
+    # The game continued from a snapshot after a story edit: the log is history that no longer replays on this
+    # story, and the snapshot is the truth (written as "state": {"restored": true}).
+    restored: bool = False
 
     @classmethod
     def from_game(
-        cls, game: Game, name: str, created: datetime, updated: datetime, play_seconds: float = 0.0
+        cls,
+        game: Game,
+        name: str,
+        created: datetime,
+        updated: datetime,
+        play_seconds: float = 0.0,
+        restored: bool = False,
     ) -> SaveData:
-        """Capture a game in play."""
+        """Capture a game in play (``restored``: its log no longer replays, see the field)."""
         story, st = game.story, game.state
         snap = st.to_dict(story)
         scene = game.scene
@@ -100,6 +109,7 @@ class SaveData:
             created=created,
             updated=updated,
             play_seconds=play_seconds,
+            restored=restored,
         )
 
     @property
@@ -108,7 +118,7 @@ class SaveData:
 
     def to_json(self) -> dict[str, Any]:
         """The file's content as plain JSON values, in the order it is written."""
-        return {
+        doc: dict[str, Any] = {
             "format": FORMAT,
             "version": self.version,
             "story": {"id": self.story_id, "title": self.story_title, "fingerprint": self.fingerprint},
@@ -130,6 +140,9 @@ class SaveData:
                 "play_seconds": self.play_seconds,
             },
         }
+        if self.restored:
+            doc["state"]["restored"] = True
+        return doc
 
     def encode(self) -> str:
         """The file's text (readable, diffable JSON)."""
@@ -172,7 +185,10 @@ class _Validator:
         meta = self.obj(doc, "meta")
         self.keys(meta, "meta.", {"name", "chapter", "scene_title", "created", "updated", "play_seconds"})
         state = self.obj(doc, "state")
-        self.keys(state, "state.", {"scene", "trust", "variables", "visited", "chosen"})
+        self.keys(state, "state.", {"scene", "trust", "variables", "visited", "chosen"}, {"restored"})
+        restored = state.get("restored", False)
+        if not isinstance(restored, bool):
+            raise ValueError(f"field 'state.restored' must be true or false (found {_show(restored)})")
 
         seed = doc.get("seed")
         if not _is_int(seed) or not _SEED_MIN <= seed <= _SEED_MAX:
@@ -216,6 +232,7 @@ class _Validator:
             updated=updated,
             play_seconds=float(play) if isinstance(play, int) else play,
             version=version,
+            restored=restored,
         )
 
     def keys(self, obj: dict[str, Any], prefix: str, required: set[str], allowed: Iterable[str] = ()) -> None:
@@ -532,7 +549,10 @@ class SaveStore:
         seconds = float(play_seconds) if isinstance(play_seconds, (int, float)) else 0.0
         if not math.isfinite(seconds) or seconds < 0:
             seconds = 0.0
-        data = SaveData.from_game(game, name, created, now, seconds)
+        # A game restored from a snapshot carries a log that no longer replays: say so in the file, so that it
+        # loads again from its snapshot instead of looking like a save edited by hand.
+        restored = bool(game.state.log) and replay_log(game.story, game.state.seed, game.state.log)[1] is not None
+        data = SaveData.from_game(game, name, created, now, seconds, restored)
         blob = data.encode().encode("utf-8")
         if len(blob) > MAX_SAVE_BYTES:
             raise SaveError(path, "this game is too long to save (the file would pass the size limit)")
@@ -679,6 +699,10 @@ def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list
         notes = [REBUILT_NOTE]
         notes.extend(_player_differences(story, data, game))
         return game, data.play_seconds, notes, True
+    if not changed and data.restored and data.scene in story.scenes:
+        # Saved after a restore from a snapshot on this very story: the player was told then; nothing changed since.
+        game, _notes = _from_snapshot(data, story)
+        return game, data.play_seconds, [], True
     if not changed:
         raise SaveError(
             path,

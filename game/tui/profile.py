@@ -1,4 +1,4 @@
-"""The player's profile: endings discovered across plays and the chosen theme, in one small JSON file.
+"""The player's profile: endings discovered across plays, the chosen theme and settings, in one small JSON file.
 
 Lives beside the saves (``.player-profile.json`` in the saves directory: a dot-file, so the save list, which
 reads every ``*.json`` there, never mistakes it for a save). Written atomically (a temporary file in the
@@ -16,15 +16,18 @@ from ..atomic import atomic_write
 
 PROFILE_NAME = ".player-profile.json"
 _VERSION = 1
+# The settings a player can change, each true or false ("stakes": mark the levels where the story turns).
+SETTINGS = frozenset({"stakes"})
 
 
 class Profile:
-    """Endings discovered per story id, and the theme the player picked."""
+    """Endings discovered per story id, the theme the player picked, and their settings."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.theme: str | None = None
         self._endings: dict[str, list[str]] = {}
+        self._settings: dict[str, bool] = {}
         self.recovered = False  # True when a corrupt file was found and replaced
         self.error: str | None = None  # the last write error, for a notification
 
@@ -48,6 +51,7 @@ class Profile:
             # Not ours, truncated, or hand-edited into nonsense: start again rather than refuse to run.
             profile.theme = None
             profile._endings = {}
+            profile._settings = {}
             profile.recovered = True
             profile.save()
         return profile
@@ -65,10 +69,19 @@ class Profile:
             if isinstance(story_id, str) and isinstance(ids, list):
                 clean[story_id] = sorted({i for i in ids if isinstance(i, str)})
         self._endings = clean
+        settings = data.get("settings", {})
+        if not isinstance(settings, dict):
+            raise TypeError("settings is not an object")
+        # Unknown names (a newer game's settings) and values that are not true/false are ignored.
+        self._settings = {k: v for k, v in settings.items() if k in SETTINGS and isinstance(v, bool)}
 
     def endings(self, story_id: str) -> set[str]:
         """The ending ids discovered in this story so far."""
         return set(self._endings.get(story_id, ()))
+
+    def setting(self, name: str) -> bool | None:
+        """A setting the player chose (None: never chosen, the game decides)."""
+        return self._settings.get(name)
 
     # ----------------------------------------------------------------------------- writing
 
@@ -88,8 +101,19 @@ class Profile:
             self.theme = theme
             self.save()
 
+    def set_setting(self, name: str, value: bool) -> None:
+        """Remember a setting (one of ``SETTINGS``); saved at once when it changed."""
+        if name not in SETTINGS:
+            raise ValueError(f"unknown setting {name!r}")
+        if self._settings.get(name) != value:
+            self._settings[name] = value
+            self.save()
+
     def to_dict(self) -> dict[str, Any]:
-        return {"version": _VERSION, "theme": self.theme, "endings": self._endings}
+        out: dict[str, Any] = {"version": _VERSION, "theme": self.theme, "endings": self._endings}
+        if self._settings:
+            out["settings"] = dict(sorted(self._settings.items()))
+        return out
 
     def save(self) -> bool:
         """Write the profile atomically. On failure keep going (it is only a convenience); ``error`` says why."""

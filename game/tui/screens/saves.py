@@ -17,10 +17,11 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..dialogs.confirm import ConfirmDialog
 from ..text import line, play_time, when
+from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 
 if TYPE_CHECKING:
     from ...saves import SaveInfo, SaveStore
@@ -110,7 +111,7 @@ class SaveScreen(Screen[str | None]):
         self.store, self.story_id, self.suggestion = store, story_id, suggestion
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         with Vertical(id="save-box"):
             yield Static(
                 Content("Name this save and press Enter. Pick a row below to overwrite an old save.")
@@ -120,10 +121,11 @@ class SaveScreen(Screen[str | None]):
             )
             yield SavesTable(id="saves-table")
             yield Static("", id="saves-empty", markup=False)
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = "Save"
+        self.query_one(TitleBar).show(line(self.app.title), "Save")
         infos = [i for i in self.store.list() if i.slot != "autosave"]
         self.query_one(SavesTable).fill(infos, self.story_id)
         self.query_one("#saves-empty", Static).update(Content("" if infos else "No named saves yet."))
@@ -189,15 +191,16 @@ class LoadScreen(Screen[None]):
         self.store, self.story_id = store, story_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         with Vertical(id="load-box"):
             yield Static(Content("Choose a save and press Enter to load it."))
             yield SavesTable(id="saves-table")
             yield Static("", id="saves-empty", markup=False)
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = "Load"
+        self.query_one(TitleBar).show(line(self.app.title), "Load")
         self._fill()
         self.query_one(SavesTable).focus()
 
