@@ -1,377 +1,36 @@
-"""Save files: what a save records, how it is written (atomically, with a backup) and how it is loaded.
+"""The saves folder: list the saves, save a game in a named slot (atomically, keeping the previous version as a
+backup), load one, delete one.
 
-Loading replays the choice log from the start with the seed, because the log is the one thing that stays
-meaningful when the story is edited. The snapshot of the state stored beside it is a check (is the file what
-it claims to be?) and a fallback (when an edit broke the log, the player keeps their place and is told exactly
-why).
+What a save file holds and how one is read and validated is in ``savedata``; how a game is rebuilt from it (the
+choice log replayed, the snapshot as a check and a fallback) is in ``restore``. The names they define are
+re-exported here for code that imports them from ``game.saves.store``.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeGuard
 
-from ..engine import ChoiceError, Game, State, Story
+from ..engine import Game, Story
 from ..sanitize import sanitize_line
-from . import jsonio
 from .atomic import atomic_write, describe_os_error, remove_stale_temps
-from .slots import AUTOSAVE, SlotNameError, display_name, file_name, slot_key
-
-FORMAT = "jaysh-al-qasas save"
-VERSION = 1
-MAX_SAVE_BYTES = jsonio.MAX_SAVE_BYTES
-BACKUP_SUFFIX = ".bak"
-REBUILT_NOTE = (
-    "The story has changed since this save was made; its choices still apply, so the game was rebuilt "
-    "from them."
+from .restore import REBUILT_NOTE, ReplayStop, replay_log, restore
+from .savedata import (
+    BACKUP_SUFFIX,
+    FORMAT,
+    MAX_SAVE_BYTES,
+    STORY_ID,
+    VERSION,
+    SaveData,
+    SaveError,
+    decode_text,
+    read_bytes,
+    read_save,
 )
-
-_ID = re.compile(r"[a-z][a-z0-9_]*")
-STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # as the loader allows for story ids
-_KEY = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
-_SEED_MIN, _SEED_MAX = -(2**63), 2**64 - 1
-# Keys a playthrough may add to a save (a save with expectations is still a save).
-_PLAYTHROUGH_KEYS = frozenset({"expect", "transcript", "scenes"})
-
-
-class SaveError(Exception):
-    """A save that cannot be written or loaded. ``str(e)`` names the file and says why, for the player."""
-
-    def __init__(self, path: Path | str, message: str) -> None:
-        self.path = Path(path)
-        self.message = message
-        super().__init__(f"{sanitize_line(str(path))}: {sanitize_line(message)}")
-
-
-# ------------------------------------------------------------------------------------------- the data
-
-
-@dataclass(frozen=True)
-class SaveData:
-    """Everything in one save file, validated. ``to_json``/``from_json`` round-trip exactly."""
-
-    story_id: str
-    story_title: str
-    fingerprint: str
-    seed: int
-    log: tuple[tuple[str, str], ...]
-    scene: str
-    trust: dict[str, int]
-    variables: dict[str, int | bool]
-    visited: tuple[str, ...]
-    chosen: tuple[str, ...]
-    name: str
-    chapter: str
-    scene_title: str
-    created: datetime
-    updated: datetime
-    play_seconds: float = 0.0
-    version: int = VERSION
-
-    @classmethod
-    def from_game(
-        cls, game: Game, name: str, created: datetime, updated: datetime, play_seconds: float = 0.0
-    ) -> SaveData:
-        """Capture a game in play."""
-        story, st = game.story, game.state
-        snap = st.to_dict(story)
-        scene = game.scene
-        chapter = story.chapters.get(scene.chapter)
-        return cls(
-            story_id=story.id,
-            story_title=story.title,
-            fingerprint=story.fingerprint,
-            seed=st.seed,
-            log=tuple(st.log),
-            scene=st.scene,
-            trust=dict(snap["trust"]),
-            variables=dict(snap["variables"]),
-            visited=tuple(snap["visited"]),
-            chosen=tuple(snap["chosen"]),
-            name=name,
-            chapter=chapter.title if chapter else "",
-            scene_title=scene.title,
-            created=created,
-            updated=updated,
-            play_seconds=play_seconds,
-        )
-
-    @property
-    def turn(self) -> int:
-        return len(self.log)
-
-    def to_json(self) -> dict[str, Any]:
-        """The file's content as plain JSON values, in the order it is written."""
-        return {
-            "format": FORMAT,
-            "version": self.version,
-            "story": {"id": self.story_id, "title": self.story_title, "fingerprint": self.fingerprint},
-            "seed": self.seed,
-            "choices": [f"{s}.{c}" for s, c in self.log],
-            "state": {
-                "scene": self.scene,
-                "trust": dict(self.trust),
-                "variables": dict(self.variables),
-                "visited": list(self.visited),
-                "chosen": list(self.chosen),
-            },
-            "meta": {
-                "name": self.name,
-                "chapter": self.chapter,
-                "scene_title": self.scene_title,
-                "created": self.created.isoformat(),
-                "updated": self.updated.isoformat(),
-                "play_seconds": self.play_seconds,
-            },
-        }
-
-    def encode(self) -> str:
-        """The file's text (readable, diffable JSON)."""
-        return jsonio.encode(self.to_json())
-
-    @classmethod
-    def from_json(cls, doc: Any) -> SaveData:
-        """Validate a parsed save file. Raises ValueError with a message naming the field."""
-        return _Validator().save(doc)
-
-
-class _Validator:
-    """Checks a parsed save field by field; every message names the field, as a player or author reads it."""
-
-    def save(self, doc: Any) -> SaveData:
-        if not isinstance(doc, dict):
-            raise ValueError("this is not a save file (it should be a JSON object)")
-        if doc.get("format") != FORMAT:
-            if "format" not in doc:
-                raise ValueError(f'this is not a save file (it has no "format": "{FORMAT}" field)')
-            raise ValueError(
-                f'this is not a save file (its format is {_show(doc.get("format"))}, not "{FORMAT}")'
-            )
-        version = doc.get("version")
-        if not _is_int(version):
-            raise ValueError(f"field 'version' must be a whole number (found {_show(version)})")
-        if version > VERSION:
-            raise ValueError(
-                f"this save was made by a newer version of the game (save format {version}; "
-                f"this version reads format {VERSION}). Update the game to load it"
-            )
-        if version < 1:
-            raise ValueError(f"unknown save format version {version} (this version reads format {VERSION})")
-        self.keys(
-            doc, "", {"format", "version", "story", "seed", "choices", "state", "meta"}, _PLAYTHROUGH_KEYS
-        )
-
-        story = self.obj(doc, "story")
-        self.keys(story, "story.", {"id", "title", "fingerprint"})
-        meta = self.obj(doc, "meta")
-        self.keys(meta, "meta.", {"name", "chapter", "scene_title", "created", "updated", "play_seconds"})
-        state = self.obj(doc, "state")
-        self.keys(state, "state.", {"scene", "trust", "variables", "visited", "chosen"})
-
-        seed = doc.get("seed")
-        if not _is_int(seed) or not _SEED_MIN <= seed <= _SEED_MAX:
-            raise ValueError(f"field 'seed' must be a whole number (found {_show(seed)})")
-        choices = self.list(doc, "choices")
-        log = tuple(self.key(item, f"choices[{i + 1}]") for i, item in enumerate(choices))
-        trust = self.values(state, "trust", ints_only=True)
-        name = self.text(meta, "name", "meta.name")
-        if not name.strip():
-            raise ValueError("field 'meta.name' is empty")
-        play = meta.get("play_seconds")
-        if (
-            not isinstance(play, (int, float))
-            or isinstance(play, bool)
-            or not math.isfinite(play)
-            or play < 0
-        ):
-            raise ValueError(f"field 'meta.play_seconds' must be a number of seconds (found {_show(play)})")
-        created, updated = self.time(meta, "created"), self.time(meta, "updated")
-        return SaveData(
-            story_id=self.story_id(story.get("id")),
-            story_title=self.text(story, "title", "story.title"),
-            fingerprint=self.text(story, "fingerprint", "story.fingerprint"),
-            seed=seed,
-            log=log,
-            scene=self.ident(state, "state.scene", "scene"),
-            trust={k: int(v) for k, v in trust.items()},
-            variables=self.values(state, "variables", ints_only=False),
-            visited=tuple(
-                self.ident(v, f"state.visited[{i + 1}]")
-                for i, v in enumerate(self.list(state, "visited", "state."))
-            ),
-            chosen=tuple(
-                "{}.{}".format(*self.key(v, f"state.chosen[{i + 1}]"))
-                for i, v in enumerate(self.list(state, "chosen", "state."))
-            ),
-            name=name,
-            chapter=self.text(meta, "chapter", "meta.chapter"),
-            scene_title=self.text(meta, "scene_title", "meta.scene_title"),
-            created=created,
-            updated=updated,
-            play_seconds=float(play) if isinstance(play, int) else play,
-            version=version,
-        )
-
-    def keys(self, obj: dict[str, Any], prefix: str, required: set[str], allowed: Iterable[str] = ()) -> None:
-        missing = sorted(required - obj.keys())
-        if missing:
-            raise ValueError(f"field '{prefix}{missing[0]}' is missing")
-        extra = sorted(obj.keys() - required - set(allowed))
-        if extra:
-            raise ValueError(f"unexpected field '{prefix}{sanitize_line(extra[0])}'")
-
-    def obj(self, doc: dict[str, Any], key: str) -> dict[str, Any]:
-        value = doc.get(key)
-        if not isinstance(value, dict):
-            raise ValueError(f"field '{key}' must be an object (found {_show(value)})")
-        return value
-
-    def list(self, doc: dict[str, Any], key: str, prefix: str = "") -> list[Any]:
-        value = doc.get(key)
-        if not isinstance(value, list):
-            raise ValueError(f"field '{prefix}{key}' must be a list (found {_show(value)})")
-        return value
-
-    def text(self, doc: dict[str, Any], key: str, shown: str) -> str:
-        value = doc.get(key)
-        if not isinstance(value, str):
-            raise ValueError(f"field '{shown}' must be text (found {_show(value)})")
-        return value
-
-    def ident(self, value: Any, shown: str, key: str | None = None) -> str:
-        if key is not None:
-            value = value.get(key)
-        if not isinstance(value, str) or not _ID.fullmatch(value):
-            raise ValueError(f"field '{shown}' must be an id like 'gate' (found {_show(value)})")
-        return value
-
-    def story_id(self, value: Any) -> str:
-        if not isinstance(value, str) or not STORY_ID.fullmatch(value) or len(value) > 200:
-            raise ValueError(
-                f"field 'story.id' must be a story id like 'jaysh-al-qasas' (found {_show(value)})"
-            )
-        return value
-
-    def key(self, value: Any, shown: str) -> tuple[str, str]:
-        m = _KEY.fullmatch(value) if isinstance(value, str) else None
-        if m is None:
-            raise ValueError(f"{shown} must be a choice written 'scene.choice' (found {_show(value)})")
-        return m.group(1), m.group(2)
-
-    def values(self, state: dict[str, Any], key: str, *, ints_only: bool) -> dict[str, int | bool]:
-        obj = state.get(key)
-        if not isinstance(obj, dict):
-            raise ValueError(f"field 'state.{key}' must be an object (found {_show(obj)})")
-        out: dict[str, int | bool] = {}
-        for name, value in obj.items():
-            if not _ID.fullmatch(name):
-                raise ValueError(f"field 'state.{key}' has a name that is not an id: {_show(name)}")
-            ok = _is_int(value) if ints_only else isinstance(value, (int, bool))
-            if not ok or (_is_int(value) and abs(value) > 2**63):
-                kind = "a whole number" if ints_only else "a whole number, true or false"
-                raise ValueError(f"field 'state.{key}.{name}' must be {kind} (found {_show(value)})")
-            out[name] = value
-        return out
-
-    def time(self, meta: dict[str, Any], key: str) -> datetime:
-        value = meta.get(key)
-        try:
-            when = datetime.fromisoformat(value) if isinstance(value, str) else None
-        except ValueError:
-            when = None
-        if when is None or when.tzinfo is None:
-            raise ValueError(
-                f"field 'meta.{key}' must be a date and time with a time zone (found {_show(value)})"
-            )
-        return when
-
-
-def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _show(value: Any) -> str:
-    """A short, safe rendering of a bad value for an error message."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "a list"
-    text = repr(value) if isinstance(value, str) else str(value)
-    text = sanitize_line(text)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-# ------------------------------------------------------------------------------------------ reading
-
-
-def read_bytes(path: Path, limit: int = MAX_SAVE_BYTES) -> bytes:
-    """A save's bytes, refusing oversized files before reading them. Raises SaveError."""
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise SaveError(path, "there is no such save file") from None
-    except OSError as exc:
-        raise SaveError(path, f"cannot read the save: {exc.strerror or exc}") from None
-    if not path.is_file():
-        raise SaveError(path, "this is not a file")
-    if size > limit:
-        raise SaveError(
-            path,
-            f"the file is too large to be a save ({size / 1048576:.1f} MiB; "
-            f"the limit is {limit // 1048576} MiB)",
-        )
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as exc:
-        raise SaveError(path, f"cannot read the save: {exc.strerror or exc}") from None
-    if len(data) > limit:  # the file grew between stat and read
-        raise SaveError(path, f"the file is too large to be a save (the limit is {limit // 1048576} MiB)")
-    return data
-
-
-def decode_text(path: Path, data: bytes) -> str:
-    """UTF-8 text of a save or playthrough file (a byte-order mark is tolerated). Raises SaveError."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SaveError(
-            path, f"the file is not text (invalid UTF-8 at byte {exc.start}); it is not a save"
-        ) from None
-
-
-def read_save(path: Path | str) -> SaveData:
-    """Read and validate one save file. Raises SaveError naming the file; never changes it."""
-    path = Path(path)
-    text = decode_text(path, read_bytes(path))
-    if not text.strip():
-        raise SaveError(path, "the file is empty (an interrupted copy?)")
-    try:
-        doc = jsonio.decode(text)
-    except jsonio.JsonError as exc:
-        stripped = text.lstrip()
-        if stripped[:1] not in ("{", "["):
-            raise SaveError(
-                path, "this is not a save file (saves are JSON objects starting with '{')"
-            ) from None
-        raise SaveError(path, f"the file is damaged or incomplete ({exc})") from None
-    try:
-        return SaveData.from_json(doc)
-    except ValueError as exc:
-        raise SaveError(path, str(exc)) from None
-
+from .slots import AUTOSAVE, SlotNameError, display_name, file_name, slot_key
 
 # -------------------------------------------------------------------------------------- the slots
 
@@ -599,165 +258,13 @@ def _same_slot(name: str, key: str) -> bool:
         return False
 
 
-# ------------------------------------------------------------------------------------ restoring
-
-
-@dataclass
-class ReplayStop:
-    """Where a choice log stopped applying: the 1-based step and a sentence saying why."""
-
-    step: int
-    scene: str
-    choice: str
-    message: str
-
-
-def replay_log(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple[Game, ReplayStop | None]:
-    """Replay a log as far as it applies: (the game at the last step that applied, why it stopped)."""
-    game = Game(story, seed)
-    for i, (scene_id, choice_id) in enumerate(log, 1):
-        here = game.state.scene
-        if scene_id not in story.scenes:
-            return game, ReplayStop(i, scene_id, choice_id, f"step {i}: scene '{scene_id}' no longer exists")
-        if scene_id != here:
-            return game, ReplayStop(
-                i,
-                scene_id,
-                choice_id,
-                f"step {i}: the choices now lead to scene '{here}', not to scene '{scene_id}'",
-            )
-        if story.scenes[scene_id].choice(choice_id) is None:
-            return game, ReplayStop(
-                i, scene_id, choice_id, f"step {i}: scene '{scene_id}' no longer has choice '{choice_id}'"
-            )
-        try:
-            game.choose(choice_id)
-        except ChoiceError as exc:
-            return game, ReplayStop(i, scene_id, choice_id, f"step {i}: in scene '{scene_id}', {exc}")
-    return game, None
-
-
-def _differences(data: SaveData, state: dict[str, Any]) -> list[str]:
-    """Where a replayed state differs from the save's snapshot, field by field (for messages)."""
-    out: list[str] = []
-    if state["scene"] != data.scene:
-        out.append(f"scene: saved '{data.scene}', replayed '{state['scene']}'")
-    for label, saved, now in (
-        ("trust", data.trust, state["trust"]),
-        ("variables", data.variables, state["variables"]),
-    ):
-        for name in sorted(saved.keys() | now.keys()):
-            a, b = saved.get(name), now.get(name)
-            if a != b or type(a) is not type(b):
-                out.append(f"{label}.{name}: saved {_show(a)}, replayed {_show(b)}")
-    if set(state["visited"]) != set(data.visited):
-        out.append("visited scenes differ")
-    if set(state["chosen"]) != set(data.chosen):
-        out.append("choices taken differ")
-    return out
-
-
-def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list[str], bool]:
-    """Rebuild the game a save describes: (game, play_seconds, notes, exact). Raises SaveError."""
-    if data.story_id != story.id:
-        raise SaveError(
-            path,
-            f"this save belongs to another story ('{data.story_title}', id '{data.story_id}'), "
-            f"not to '{story.title}' (id '{story.id}')",
-        )
-    changed = data.fingerprint != story.fingerprint
-    game, stop = replay_log(story, data.seed, data.log)
-    if stop is None:
-        diffs = _differences(data, game.state.to_dict(story))
-        if not changed:
-            if diffs:
-                raise SaveError(
-                    path,
-                    f"the save does not match its own choices ({diffs[0]}); was the file edited by hand?",
-                )
-            return game, data.play_seconds, [], True
-        notes = [REBUILT_NOTE]
-        notes.extend(_player_differences(story, data, game))
-        return game, data.play_seconds, notes, True
-    if not changed:
-        raise SaveError(
-            path,
-            f"the save's choices do not replay on the story they were made with ({stop.message}); "
-            "was the file edited by hand?",
-        )
-    notes = [
-        f"The story has changed since this save was made, and its choices no longer apply: {stop.message}."
-    ]
-    if data.scene in story.scenes:
-        game, extra = _from_snapshot(data, story)
-        notes.append(f"Your place was restored from the save's snapshot instead (scene '{data.scene}').")
-        notes.extend(extra)
-        return game, data.play_seconds, notes, False
-    notes.append(
-        f"The saved scene '{data.scene}' no longer exists either, so the game resumes where the choices "
-        f"still lead: after step {stop.step - 1}, in scene '{game.state.scene}'."
-    )
-    return game, data.play_seconds, notes, False
-
-
-def _player_differences(story: Story, data: SaveData, game: Game) -> list[str]:
-    """What a player would notice after a story edit: another scene, other trust."""
-    out: list[str] = []
-    if game.state.scene != data.scene:
-        out.append(f"You are now in '{game.scene.title}' (the save was made in scene '{data.scene}').")
-    for faction in story.factions.values():
-        now = game.state.values[faction.slot]
-        then = data.trust.get(faction.id)
-        if then is not None and then != now:
-            out.append(f"Trust with {faction.name} is now {now} (it was {then} when saved).")
-    return out
-
-
-def _from_snapshot(data: SaveData, story: Story) -> tuple[Game, list[str]]:
-    """A State built from the snapshot: unknown names dropped, new ones at their defaults, trust clamped."""
-    values = list(story.defaults)
-    notes: list[str] = []
-    added: list[str] = []
-    for faction in story.factions.values():
-        saved = data.trust.get(faction.id)
-        if saved is None:
-            added.append(faction.id)
-            continue
-        clamped = min(max(saved, faction.low), faction.high)
-        if clamped != saved:
-            notes.append(
-                f"Trust with {faction.name} was {saved}, outside its new range; it is now {clamped}."
-            )
-        values[faction.slot] = clamped
-    for var in story.variables.values():
-        saved_v = data.variables.get(var.id)
-        if saved_v is None:
-            added.append(var.id)
-        elif (var.type is bool) == isinstance(saved_v, bool):
-            values[var.slot] = saved_v
-        else:
-            added.append(var.id)  # the type changed: the old value means something else now
-    dropped = sorted(
-        (data.trust.keys() - story.factions.keys()) | (data.variables.keys() - story.variables.keys())
-    )
-    if dropped:
-        notes.append("Values the story no longer uses were dropped: " + ", ".join(dropped) + ".")
-    if added:
-        notes.append("New values start at their defaults: " + ", ".join(added) + ".")
-    chosen = {
-        key
-        for key in data.chosen
-        if (parts := key.split(".", 1))[0] in story.scenes and story.scenes[parts[0]].choice(parts[1]) is not None
-    }
-    visited = {s for s in data.visited if s in story.scenes} | {data.scene}
-    # The log is kept as it was: it is the save's history, and chance rolls count its steps.
-    state = State(data.scene, values, visited, chosen, list(data.log), data.seed)
-    return Game(story, state=state), notes
-
-
 __all__ = [
     "AUTOSAVE",
+    "BACKUP_SUFFIX",
     "FORMAT",
+    "MAX_SAVE_BYTES",
+    "REBUILT_NOTE",
+    "STORY_ID",
     "VERSION",
     "LoadResult",
     "ReplayStop",
@@ -765,7 +272,9 @@ __all__ = [
     "SaveError",
     "SaveInfo",
     "SaveStore",
+    "decode_text",
     "default_saves_dir",
+    "read_bytes",
     "read_save",
     "replay_log",
     "restore",
