@@ -47,13 +47,16 @@ class FileRefused(Exception):
     ``kind`` says what went wrong: 'missing', 'kind' (not a regular file), 'size', 'io' (the system refused),
     'text' (not UTF-8) or 'parse' (not valid JSON; ``line``/``column`` are 1-based, 0 when unknown)."""
 
-    def __init__(self, path: str, reason: str, kind: str, line: int = 0, column: int = 0) -> None:
+    def __init__(
+        self, path: str, reason: str, kind: str, line: int = 0, column: int = 0, *, errno: int = 0
+    ) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
         self.kind = kind
         self.line = line
         self.column = column
+        self.errno = errno  # the system's error number, for kind 'io'
 
 
 class JsonError(ValueError):
@@ -142,7 +145,7 @@ def read_bytes_stat(
             raise FileRefused(p, "it is a broken symbolic link", "missing") from None
         raise FileRefused(p, "there is no such file", "missing") from None
     except OSError as exc:
-        raise FileRefused(p, os_reason(exc), "io") from None
+        raise FileRefused(p, os_reason(exc), "io", errno=exc.errno or 0) from None
     if not stat.S_ISREG(st.st_mode):
         if stat.S_ISLNK(st.st_mode):
             raise FileRefused(p, "it is a symbolic link, where the game only writes plain files", "kind")
@@ -152,7 +155,8 @@ def read_bytes_stat(
     try:
         fd = os.open(p, _O_READ | (0 if follow_links else getattr(os, "O_NOFOLLOW", 0)))
     except OSError as exc:
-        raise FileRefused(p, os_reason(exc), "missing" if exc.errno == errno.ENOENT else "io") from None
+        kind = "missing" if exc.errno == errno.ENOENT else "io"
+        raise FileRefused(p, os_reason(exc), kind, errno=exc.errno or 0) from None
     try:
         st = os.fstat(fd)
         # Checked again on the open file: it may have been swapped for a FIFO or a device since the stat.
@@ -169,7 +173,7 @@ def read_bytes_stat(
             chunks.append(chunk)
             left -= len(chunk)
     except OSError as exc:
-        raise FileRefused(p, os_reason(exc), "io") from None
+        raise FileRefused(p, os_reason(exc), "io", errno=exc.errno or 0) from None
     finally:
         os.close(fd)
     data = b"".join(chunks)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 
+from ..limits import seed_argument
 from .common import add_scenes_argument, load_or_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_scenes_argument(parser)
     parser.add_argument("--plain", action="store_true", help="line-based play: numbered choices, type a number")
-    parser.add_argument("--seed", type=int, default=None, help="seed for chance branches (default: random)")
+    parser.add_argument(
+        "--seed", type=seed_argument(), default=None, help="seed for chance branches (default: random)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from ..engine.model import Story
 from . import cache
 from .errors import Problem, StoryError, did_you_mean
 from .reader import Reader, _Src, walk_story_files
+from .walk import redact_outside
 from .yamlsafe import compose, read_text
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
@@ -26,6 +27,11 @@ def default_scenes_dir() -> str:
         if os.path.isfile(os.path.join(candidate, "story.yaml")):
             return candidate
     return os.path.join(os.path.dirname(here), "scenes")
+
+
+def shown_path(path: str) -> str:
+    """A path as problems name it (see ``_shown``)."""
+    return _shown(path)
 
 
 def _shown(path: str) -> str:
@@ -61,6 +67,8 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         if hit is not None:
             return hit
     reader.problems.extend(problems)
+    if problems:  # a folder or file the walk could not read may hold anything: claim nothing about what is missing
+        reader.files_failed = True
     digest = hashlib.sha256()
     shown_files: list[str] = []
     if manifest is not None:
@@ -90,7 +98,8 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         else:
             reader.read_scene_file(_Src(shown, text), node)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    found = sorted(reader.problems)
+    # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
+    found = redact_outside(root, sorted(reader.problems), [_shown(p) for p in (manifest, *files) if p is not None])
     if use_cache and story is not None and manifest is not None:
         # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
         cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Game
+from ..limits import VALUE_LIMIT
 from ..loader.errors import did_you_mean
 from ..sanitize import sanitize_line
-from .nodes import _INT, PlaythroughError, _brief, _from_python, _Node
+from .nodes import _INT, PlaythroughError, _brief, _from_python, _Node, bounded
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _RANGE = re.compile(r"\s*([-+]?\d+)\s*\.\.\s*([-+]?\d+)\s*")
@@ -67,13 +68,13 @@ class Range:
             text = str(node.value)
             m = _RANGE.fullmatch(text)
             if m:
-                low, high = int(m.group(1)), int(m.group(2))
+                low, high = (bounded(m.group(i), what, -VALUE_LIMIT, VALUE_LIMIT, node) for i in (1, 2))
                 if low > high:
                     raise node.fail(f"{what}: the range {text!r} is empty")
                 return cls(low, high)
             m = _BOUND.fullmatch(text)
             if m:
-                op, n = m.group(1), int(m.group(2))
+                op, n = m.group(1), bounded(m.group(2), what, -VALUE_LIMIT, VALUE_LIMIT, node)
                 return {
                     ">=": cls(n, None),
                     ">": cls(n + 1, None),

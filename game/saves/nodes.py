@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from ..limits import VALUE_LIMIT
 from ..sanitize import sanitize_line
 
 MAX_NODES = 200_000
@@ -56,14 +57,10 @@ class _Node:
             raise self.fail(f"{what} must be text")
         return str(self.value)
 
-    def integer(self, what: str) -> int:
-        if (
-            self.kind == "scalar"
-            and self.plain
-            and _INT.fullmatch(str(self.value))
-            and len(str(self.value)) < 30
-        ):
-            return int(self.value)
+    def integer(self, what: str, low: int = -VALUE_LIMIT, high: int = VALUE_LIMIT) -> int:
+        """A whole number within [low, high] (checked here, where it is read, so it cannot overflow later)."""
+        if self.kind == "scalar" and self.plain and _INT.fullmatch(str(self.value)):
+            return bounded(str(self.value), what, low, high, self)
         raise self.fail(f"{what} must be a whole number (found {_brief(self)})")
 
     def boolean(self) -> bool | None:
@@ -81,6 +78,14 @@ class _Node:
         if self.kind == "seq":
             return tuple(item.text(f"each item of {what}") for item in self.value)
         return (self.text(what),)
+
+
+def bounded(text: str, what: str, low: int, high: int, node: _Node) -> int:
+    """The whole number ``text`` (digits with an optional sign), refused unless within [low, high]."""
+    digits = text.lstrip("+-")
+    if len(digits) > 40 or not low <= int(text) <= high:
+        raise node.fail(f"{what} must be a whole number from {low} to {high} (found {_brief(node)})")
+    return int(text)
 
 
 def _brief(node: _Node) -> str:

@@ -22,12 +22,14 @@ re-exported here.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..limits import SEED_MAX, SEED_MIN
 from ..loader.errors import did_you_mean
 from ..loader.yamlsafe import compose
 from ..sanitize import sanitize_line
@@ -54,6 +56,7 @@ __all__ = [
     "render_playthrough",
     "replay_playthrough",
     "screen_text",
+    "search_playthroughs",
     "transcript",
     "update_golden_requested",
     "write_playthrough",
@@ -198,7 +201,7 @@ class Playthrough:
             )
         else:
             if "seed" in top:
-                pt.seed = top["seed"].integer("seed")
+                pt.seed = top["seed"].integer("seed", SEED_MIN, SEED_MAX)
             if "story" in top:
                 node = top["story"]
                 pt.story_id = node.text("story")
@@ -239,21 +242,72 @@ def _item(node: _Node) -> Item:
     raise node.fail("each item of 'choices' is a choice ('scene.choice') or an 'expect:' block")
 
 
+MAX_SEARCH_ENTRIES = 100_000
+MAX_SEARCH_DEPTH = 32
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+
 def find_playthroughs(paths: Sequence[Path | str]) -> list[Path]:
     """The playthrough files named by ``paths``: files as given, folders searched for *.yaml, *.yml,
-    *.json."""
+    *.json (see ``search_playthroughs``, which also says what could not be searched)."""
+    return search_playthroughs(paths)[0]
+
+
+def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The playthrough files named by ``paths`` and, as (path, message), what was left out and why.
+
+    A file is taken as given. A folder is searched (hidden entries skipped, sorted), but bounded: links to folders
+    are not followed, a file reached through a link that leaves the folder is left out (it could be anything on the
+    machine, and a message about it would quote it; name it directly to replay it), ``/proc``, ``/sys`` and ``/dev``
+    are never searched, and a folder holding more than MAX_SEARCH_ENTRIES entries is refused whole (``qasas replay
+    /`` answers in a second instead of reading the whole machine)."""
+    from ..loader.walk import system_folder
+
     out: list[Path] = []
+    problems: list[tuple[str, str]] = []
     for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                sorted(
-                    f
-                    for f in p.rglob("*")
-                    if f.suffix in (".yaml", ".yml", ".json")
-                    and f.is_file()
-                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                )
-            )
-        else:
+        if not p.is_dir():
             out.append(p)
-    return out
+            continue
+        real = os.path.realpath(p)
+        top = system_folder(real)
+        if top is not None:
+            problems.append((str(p), f"is inside {top}, a system folder; it holds no playthroughs"))
+            continue
+        found: list[Path] = []
+        budget = MAX_SEARCH_ENTRIES
+        stack: list[tuple[Path, int]] = [(p, 0)]
+        while stack and budget > 0:
+            folder, depth = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = []
+                    for e in it:
+                        budget -= 1
+                        if budget < 0:
+                            break
+                        entries.append(e)
+            except OSError as exc:
+                problems.append((str(folder), f"cannot be read: {exc.strerror or exc}"))
+                continue
+            for e in entries:
+                if e.name.startswith("."):
+                    continue
+                path = folder / e.name
+                if e.is_dir(follow_symlinks=False):
+                    if depth < MAX_SEARCH_DEPTH and system_folder(os.path.realpath(path)) is None:
+                        stack.append((path, depth + 1))
+                elif path.suffix in _SUFFIXES and e.is_file():
+                    if e.is_symlink() and not os.path.realpath(path).startswith(real.rstrip(os.sep) + os.sep):
+                        problems.append(
+                            (str(path), "a link to a file outside this folder; name the file itself to replay it")
+                        )
+                        continue
+                    found.append(path)
+        if budget < 0:  # an incomplete search replays nothing: which files were found would be an accident
+            problems.append(
+                (str(p), f"holds too many files to search (over {MAX_SEARCH_ENTRIES:,}); name a smaller folder")
+            )
+            continue
+        out.extend(sorted(found))
+    return out, problems

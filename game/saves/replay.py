@@ -8,6 +8,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from .. import smallfile
 from ..engine import Game, Story
 from ..sanitize import sanitize_line
 from .atomic import atomic_write
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from .playthrough import Playthrough, Step
 
 UPDATE_ENV = "QASAS_UPDATE_GOLDEN"
+MAX_GOLDEN_BYTES = 16 * 1024 * 1024
 
 
 @dataclass
@@ -227,17 +229,17 @@ def _check_golden(
             )
         return None
     try:
-        want = golden.read_bytes().decode("utf-8")
-    except FileNotFoundError:
+        want = smallfile.read_text(golden, MAX_GOLDEN_BYTES)
+    except smallfile.FileRefused as exc:
+        if exc.kind == "missing" and not os.path.lexists(golden):
+            return ReplayFailure(
+                steps,
+                game.state.scene,
+                f"the golden transcript {golden.name} does not exist; run with {UPDATE_ENV}=1 to create it",
+                kind="golden",
+            )
         return ReplayFailure(
-            steps,
-            game.state.scene,
-            f"the golden transcript {golden.name} does not exist; run with {UPDATE_ENV}=1 to create it",
-            kind="golden",
-        )
-    except (OSError, UnicodeDecodeError) as exc:
-        return ReplayFailure(
-            steps, game.state.scene, f"cannot read the golden transcript {golden.name}: {exc}", kind="golden"
+            steps, game.state.scene, f"cannot read the golden transcript {golden.name}: {exc.reason}", kind="golden"
         )
     want = want.replace("\r\n", "\n")  # a checkout with autocrlf must not fail every golden file
     if want == text:

@@ -150,6 +150,11 @@ def _from_snapshot(data: SaveData, story: Story) -> tuple[Game, list[str]]:
         if saved_v is None:
             added.append(var.id)
         elif (var.type is bool) == isinstance(saved_v, bool):
+            if not isinstance(saved_v, bool) and var.low is not None and var.high is not None:
+                clamped_v = min(max(saved_v, var.low), var.high)
+                if clamped_v != saved_v:
+                    notes.append(f"{var.id} was {saved_v}, outside its new range; it is now {clamped_v}.")
+                saved_v = clamped_v
             values[var.slot] = saved_v
         else:
             added.append(var.id)  # the type changed: the old value means something else now

@@ -8,7 +8,6 @@ its shape. A save is never trusted because it parsed.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
-from .. import smallfile
+from .. import limits, smallfile
 from ..engine import Game
 from ..sanitize import sanitize_line
 from . import jsonio
@@ -28,7 +27,6 @@ BACKUP_SUFFIX = ".bak"
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 STORY_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # as the loader allows for story ids
 _KEY = re.compile(r"([a-z][a-z0-9_]*)\.([a-z][a-z0-9_]*)")
-_SEED_MIN, _SEED_MAX = -(2**63), 2**64 - 1
 # Keys a playthrough may add to a save (a save with expectations is still a save).
 _PLAYTHROUGH_KEYS = frozenset({"expect", "transcript", "scenes"})
 
@@ -168,8 +166,10 @@ class _Validator:
         self.keys(state, "state.", {"scene", "trust", "variables", "visited", "chosen"})
 
         seed = doc.get("seed")
-        if not _is_int(seed) or not _SEED_MIN <= seed <= _SEED_MAX:
-            raise ValueError(f"field 'seed' must be a whole number (found {_show(seed)})")
+        if not _is_int(seed) or not limits.seed_in_range(seed):
+            raise ValueError(
+                f"field 'seed' must be a whole number from {limits.SEED_MIN} to {limits.SEED_MAX} (found {_show(seed)})"
+            )
         choices = self.list(doc, "choices")
         log = tuple(self.key(item, f"choices[{i + 1}]") for i, item in enumerate(choices))
         trust = self.values(state, "trust", ints_only=True)
@@ -177,13 +177,16 @@ class _Validator:
         if not name.strip():
             raise ValueError("field 'meta.name' is empty")
         play = meta.get("play_seconds")
+        # Compared before any conversion: a 400-digit integer must not reach float() (OverflowError).
         if (
             not isinstance(play, (int, float))
             or isinstance(play, bool)
-            or not math.isfinite(play)
-            or play < 0
+            or not 0 <= play <= limits.MAX_PLAY_SECONDS  # (False for NaN too)
         ):
-            raise ValueError(f"field 'meta.play_seconds' must be a number of seconds (found {_show(play)})")
+            raise ValueError(
+                f"field 'meta.play_seconds' must be a number of seconds from 0 to {limits.MAX_PLAY_SECONDS:,} "
+                f"(found {_show(play)})"
+            )
         created, updated = self.time(meta, "created"), self.time(meta, "updated")
         return SaveData(
             story_id=self.story_id(story.get("id")),
@@ -266,7 +269,7 @@ class _Validator:
             if not _ID.fullmatch(name):
                 raise ValueError(f"field 'state.{key}' has a name that is not an id: {_show(name)}")
             ok = _is_int(value) if ints_only else isinstance(value, (int, bool))
-            if not ok or (_is_int(value) and abs(value) > 2**63):
+            if not ok or (_is_int(value) and abs(value) > limits.VALUE_LIMIT):
                 kind = "a whole number" if ints_only else "a whole number, true or false"
                 raise ValueError(f"field 'state.{key}.{name}' must be {kind} (found {_show(value)})")
             out[name] = value
@@ -278,9 +281,14 @@ class _Validator:
             when = datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
             when = None
-        if when is None or when.tzinfo is None:
+        if when is None or when.tzinfo is None or when.utcoffset() is None:
             raise ValueError(
                 f"field 'meta.{key}' must be a date and time with a time zone (found {_show(value)})"
+            )
+        if not limits.time_in_range(when):  # e.g. year 9999 at -23:59 would overflow when shown in local time
+            raise ValueError(
+                f"field 'meta.{key}' must be a time from {limits.EARLIEST_YEAR} to {limits.LATEST_YEAR} "
+                f"(found {_show(value)})"
             )
         return when
 

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import limits
 from ..engine import Game, Story
 from ..sanitize import sanitize_line
+from . import jsonio
 from .atomic import atomic_write, describe_os_error, remove_stale_temps
 from .restore import REBUILT_NOTE, ReplayStop, replay_log, restore
 from .savedata import (
@@ -30,7 +32,7 @@ from .savedata import (
     read_bytes,
     read_save,
 )
-from .slots import AUTOSAVE, SlotNameError, display_name, file_name, slot_key
+from .slots import AUTOSAVE, SlotNameError, display_name, file_name, full_file_name, slot_key
 
 # -------------------------------------------------------------------------------------- the slots
 
@@ -101,7 +103,8 @@ class SaveStore:
     # ------------------------------------------------------------------------------ paths
 
     def path_for(self, slot: str) -> Path:
-        """The file of a slot (derived from its name; always directly inside the folder)."""
+        """The file a slot's save is written to when no other save holds that file (derived from its name; always
+        directly inside the folder). ``existing(slot).path`` is where a slot's save really is."""
         try:
             return self.directory / file_name(slot)
         except SlotNameError as exc:
@@ -109,51 +112,75 @@ class SaveStore:
 
     def backup_path_for(self, slot: str) -> Path:
         """Where the previous version of a slot is kept."""
-        path = self.path_for(slot)
+        found = self.existing(slot)
+        path = found.path if found is not None else self.path_for(slot)
         return path.with_name(path.name + BACKUP_SUFFIX)
 
-    def _find(self, slot: str) -> Path | None:
-        """The file of a slot; also finds a save whose file was renamed, by the name stored inside it."""
-        path = self.path_for(slot)
-        if path.is_file():
-            return path
-        key = slot_key(slot)
+    def _target(self, name: str) -> Path:
+        """The file a save of ``name`` goes to: its own save wherever it is; else its file, unless another save
+        holds that file (two names whose hashes share ten digits), then the one named by the name's whole hash."""
+        found = self.existing(name)
+        if found is not None:
+            return found.path
+        own = self.path_for(name)
+        return own if not os.path.lexists(own) else self.directory / full_file_name(name)
+
+    def existing(self, slot: str) -> SaveInfo | None:
+        """The save a slot has, as listed (``error`` set when its file cannot be read), or None: the save that
+        saving in ``slot`` would replace, so a question about overwriting can name it as it was saved.
+
+        A file is a slot's only when the name stored inside it is the slot's (same case-folded NFC name); a
+        damaged file at the slot's own path counts as the slot's (it is kept as the backup when saved over).
+        Also finds a save whose file was renamed, by the name stored inside it."""
+        try:
+            key = slot_key(slot)
+            own, second = self.path_for(slot), self.directory / full_file_name(slot)
+        except (SaveError, SlotNameError):
+            return None
+        for i, path in enumerate((own, second)):
+            if not os.path.lexists(path):
+                continue
+            info = self._info(path)
+            if info.error is not None:
+                if i == 0:
+                    return info
+                continue
+            if _same_slot(info.slot, key):
+                return info
         for info in self.list():
             if info.error is None and _same_slot(info.slot, key):
-                return info.path
+                return info
         return None
 
     # ----------------------------------------------------------------------------- reading
 
+    def _info(self, path: Path) -> SaveInfo:
+        """One file as listed: its save, or (``error`` set) why it cannot be read, dated by its modification time."""
+        try:
+            return SaveInfo.of(read_save(path), path)
+        except SaveError as exc:
+            try:
+                mtime = datetime.fromtimestamp(path.lstat().st_mtime, UTC)
+            except (OSError, OverflowError, ValueError):  # a time a file system allows but a datetime cannot hold
+                mtime = datetime(limits.EARLIEST_YEAR, 1, 1, tzinfo=UTC)
+            return SaveInfo(path.stem, path, "", "", "", limits.clamp_time(mtime), 0.0, 0, exc.message)
+
     def list(self) -> list[SaveInfo]:
-        """Every save, newest first, autosave included; unreadable files are listed with ``error`` set."""
+        """Every save, newest first, autosave included. A ``*.json`` entry that cannot be read (damaged, a FIFO, a
+        device, a folder...) is listed with ``error`` set, never opened if it is not a regular file."""
         try:
             entries = sorted(self.directory.iterdir())
-        except (FileNotFoundError, NotADirectoryError):
-            return []
         except OSError:
             return []
-        infos: list[SaveInfo] = []
-        for path in entries:
-            if path.name.startswith(".") or path.suffix != ".json" or not path.is_file():
-                continue
-            try:
-                infos.append(SaveInfo.of(read_save(path), path))
-            except SaveError as exc:
-                try:
-                    mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-                except OSError:
-                    mtime = datetime.fromtimestamp(0, UTC)
-                infos.append(SaveInfo(path.stem, path, "", "", "", mtime, 0.0, 0, exc.message))
+        infos = [
+            self._info(path) for path in entries if not path.name.startswith(".") and path.suffix == ".json"
+        ]
         infos.sort(key=lambda i: (i.saved_at, i.slot), reverse=True)
         return infos
 
     def exists(self, slot: str) -> bool:
         """Whether a slot has a save file."""
-        try:
-            return self._find(slot) is not None
-        except SaveError:
-            return False
+        return self.existing(slot) is not None
 
     def newest(self, story_id: str | None = None) -> SaveInfo | None:
         """The most recent loadable save or autosave (of ``story_id``, when given)."""
@@ -174,27 +201,33 @@ class SaveStore:
         """Save ``game`` in ``slot`` atomically; the slot's previous version becomes its backup.
 
         Raises SaveError (bad name, disk full, read-only folder...) and then nothing is half-written and the
-        previous save is unchanged.
+        previous save is unchanged. Never writes over another slot's save.
         """
         try:
             name = display_name(slot)
         except SlotNameError as exc:
             raise SaveError(self.directory, str(exc)) from None
-        path = self.path_for(name)
-        now = datetime.now(UTC)
+        path = self._target(name)
+        now = limits.clamp_time(datetime.now(UTC))  # a clock set outside what a save can hold is pulled in
         created = now
-        if path.is_file():
+        if os.path.lexists(path):
             try:
-                created = read_save(path).created
+                created = limits.clamp_time(read_save(path).created)
             except SaveError:
                 pass  # the old file is unreadable: it still becomes the backup, untouched
         seconds = float(play_seconds) if isinstance(play_seconds, (int, float)) else 0.0
         if not math.isfinite(seconds) or seconds < 0:
             seconds = 0.0
+        seconds = min(seconds, float(limits.MAX_PLAY_SECONDS))
         data = SaveData.from_game(game, name, created, now, seconds)
-        blob = data.encode().encode("utf-8")
+        text = data.encode()
+        blob = text.encode("utf-8")
         if len(blob) > MAX_SAVE_BYTES:
             raise SaveError(path, "this game is too long to save (the file would pass the size limit)")
+        try:  # never write what the reader would refuse (a seed or a value out of range): that save would be lost
+            SaveData.from_json(jsonio.decode(text))
+        except ValueError as exc:
+            raise SaveError(path, f"this game cannot be saved: {exc}. The previous save is unchanged") from None
         try:
             atomic_write(path, blob, path.with_name(path.name + BACKUP_SUFFIX))
         except OSError as exc:
@@ -210,11 +243,12 @@ class SaveStore:
 
     def delete(self, slot: str) -> None:
         """Delete a slot's save and its backup. Raises SaveError when there is no such save."""
-        path = self._find(slot)
-        if path is None:
+        found = self.existing(slot)
+        if found is None:
             raise SaveError(
                 self.path_for(slot), f"there is no save named {sanitize_line(display_name(slot))!r}"
             )
+        path = found.path
         for victim in (path, path.with_name(path.name + BACKUP_SUFFIX)):
             try:
                 victim.unlink()
@@ -227,9 +261,10 @@ class SaveStore:
 
     def load(self, slot: str, story: Story) -> LoadResult:
         """Load a slot into a new Game of ``story``. Raises SaveError with the reason."""
-        path = self._find(slot)
-        if path is None:
+        found = self.existing(slot)
+        if found is None:
             raise SaveError(self.path_for(slot), f"there is no save named {display_name(slot)!r}")
+        path = found.path
         try:
             return self.load_path(path, story)
         except SaveError as exc:

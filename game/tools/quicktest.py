@@ -43,6 +43,7 @@ from typing import Any, cast
 from ..engine import Choice, Condition, Effect, Game, Pos, Route, Scene, State, Story
 from ..engine.conditions import Binary, Name, Node, Num, Unary, names_in
 from ..engine.game import apply_effects
+from ..limits import SEED_MAX, seed_argument
 from ..sanitize import sanitize_line
 from .analysis import INF, Interval, calls_in, condition_sites, strongly_connected
 
@@ -53,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-states", type=int, default=250_000, metavar="N", help="stop after N distinct states (default 250000)"
     )
     parser.add_argument("--write-paths", metavar="DIR", default=None, help="write the shortest path to each ending as a playthrough file in DIR")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="first seed tried for paths through chance routes (default 1)")
+    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="first seed tried for paths through chance routes (default 1)")
     parser.add_argument("--seed-tries", type=int, default=100_000, metavar="N", help="seeds tried per path at most (default 100000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (for CI) instead of text")
 
@@ -601,7 +602,7 @@ def find_seed(story: Story, path: list[Step], first: int = 1, tries: int = 100_0
     taken = [_choice(story, s) for s in path]
     if not any(len(choice.routes) > 1 for choice in taken):
         return first  # no branching route on the path: every seed follows it
-    for seed in range(first, first + tries):
+    for seed in range(first, min(first + tries, SEED_MAX + 1)):  # a seed written must be one replay reads back
         game = Game(story, seed)
         st = game.state
         for s, choice in zip(path, taken):
