@@ -120,6 +120,10 @@ class _YamlReader:
             for k, v in node.value:
                 if not isinstance(k, yaml.ScalarNode):
                     raise PlaythroughError(f"{self.where(k)}: a key must be a plain name")
+                if k.tag not in _STANDARD_TAGS:  # a tag on a key is refused as on a value
+                    raise PlaythroughError(
+                        f"{self.where(k)}: YAML tag {sanitize_line(k.tag)!r} is not allowed in a playthrough"
+                    )
                 if k.value in out:
                     raise PlaythroughError(f"{self.where(k)}: the key {k.value!r} appears twice")
                 out[k.value] = self.read(v, depth + 1)
