@@ -136,5 +136,4 @@ def play_plain(story: Story, seed: int = 0) -> int:
     except KeyboardInterrupt:
         sys.stdout.write("\nGoodbye.\n")
         return 130
-    except BrokenPipeError:
-        return 0
+    # A broken pipe or a full disk on the output is reported by the CLI, as for every command (game.streams).

@@ -145,6 +145,8 @@ def read_bytes_stat(
             raise FileRefused(p, "it is a broken symbolic link", "missing") from None
         raise FileRefused(p, "there is no such file", "missing") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a link loop holds no data: it is no more a file than a FIFO is
+            raise FileRefused(p, "it is a symbolic link loop, not a file", "kind", errno=exc.errno) from None
         raise FileRefused(p, os_reason(exc), "io", errno=exc.errno or 0) from None
     if not stat.S_ISREG(st.st_mode):
         if stat.S_ISLNK(st.st_mode):

@@ -10,7 +10,8 @@ before a command runs and ``finish`` after it).
   Arabic would raise UnicodeEncodeError. Output streams get the ``qasas-degrade`` error handler instead: a
   character the locale lacks becomes its closest ASCII spelling (``î`` -> ``i``, ``—`` -> ``--``) or ``?``. Input
   that is not valid in the locale's encoding is read with replacement characters, never an exception.
-* **Output that fails while the command runs** (a reader that went away, ``/dev/full``, a full non-blocking pipe):
+* **Output that fails while the command runs** (a reader that went away, ``/dev/full``, a full non-blocking pipe,
+  which Python would silently drop unbuffered, so a non-blocking output is always buffered):
   ``output_failed`` turns the OSError into one line on standard error and an exit status (``EXIT_BROKEN_PIPE``
   for a broken pipe, as a shell reports a command killed by SIGPIPE; ``EXIT_IO`` otherwise), and points the
   descriptor at ``/dev/null`` so the interpreter's own last flush cannot print a traceback.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -57,6 +59,16 @@ def ascii_spelling(ch: str) -> str:
     if "\u2581" <= ch <= "\u2588":  # the TUI's sparkline blocks, lowest to highest
         return "_.,-=+*#"[ord(ch) - 0x2581]
     import unicodedata
+
+    if "\u2500" <= ch <= "\u259f":  # box drawing and block elements: the TUI's borders, still drawn as lines
+        name = unicodedata.name(ch, "")
+        if "HORIZONTAL" in name and "VERTICAL" not in name:
+            return "-"
+        if "VERTICAL" in name and "HORIZONTAL" not in name:
+            return "|"
+        if "BLOCK" in name:
+            return "_" if "LOWER" in name else "-" if "UPPER" in name else "|" if "LEFT" in name or "RIGHT" in name else "#"
+        return "#" if "SHADE" in name or "QUADRANT" in name else "+"
 
     bare = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
     return bare if bare and bare.isascii() and bare.isprintable() else "?"
@@ -99,6 +111,13 @@ def _stream(fd: int, writing: bool) -> TextIO:
     return open(fd, encoding="utf-8", errors="replace", closefd=False)
 
 
+def _non_blocking(fd: int) -> bool:
+    try:
+        return not os.get_blocking(fd)
+    except (OSError, AttributeError):  # (Windows has no get_blocking for every descriptor)
+        return False
+
+
 def prepare() -> set[str]:
     """Make the standard streams safe for a command; return the names of those that were closed
     (``'stdin'``, ``'stdout'``, ``'stderr'``), now reading or writing ``/dev/null``."""
@@ -116,8 +135,16 @@ def prepare() -> set[str]:
             continue
         if getattr(sys, name) is None:  # e.g. pythonw: the descriptor is there but Python made no stream
             setattr(sys, name, _stream(fd, writing))
-    for name in ("stdout", "stderr"):
+    for fd, name in ((1, "stdout"), (2, "stderr")):
         stream = getattr(sys, name)
+        if _non_blocking(fd) and isinstance(stream, io.TextIOWrapper):
+            # Inherited non-blocking (a parent set it on the shared pipe): unbuffered (PYTHONUNBUFFERED), Python
+            # drops what a full pipe refuses without a word. Buffered, it raises, and the command can say so.
+            setattr(sys, name, io.TextIOWrapper(
+                io.BufferedWriter(io.FileIO(fd, "w", closefd=False)),
+                encoding=stream.encoding, errors=stream.errors, line_buffering=stream.line_buffering,
+            ))
+            stream = getattr(sys, name)
         if not _is_utf(getattr(stream, "encoding", "utf-8")) and hasattr(stream, "reconfigure"):
             register()
             stream.reconfigure(errors=DEGRADE)

@@ -268,8 +268,9 @@ def _secret(directory: str, *, create: bool) -> bytes | None:
     disk, a sync tool or a bug) is never trusted, even with its checksum recomputed. None: no caching.
 
     The secret is read by the shared reader without following links: a FIFO there (which would block every
-    command), a device, a link, a folder or a file of the wrong size is no secret. Looking up, that is a miss;
-    storing, the bad one is removed (a cache is only a cache: its entries are then misses) and a new one made."""
+    command), a device, a link, a folder, a file of the wrong size or one others can read is no secret. Looking
+    up, that is a miss; storing, the bad one is removed (a cache is only a cache: its entries are then misses)
+    and a new one made."""
     path = os.path.join(directory, _SECRET)
     for _ in range(3):
         try:
@@ -283,11 +284,11 @@ def _secret(directory: str, *, create: bool) -> bytes | None:
             if create and _discard(path):
                 continue
             return None
-        if os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & 0o077):
-            return None  # someone else's, or readable by others: not a secret
-        if len(secret) == 32:
+        if len(secret) == 32 and not (os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & 0o077)):
             return secret
-        if not (create and st.st_size and _discard(path)):  # (empty: another process is writing it right now)
+        # Someone else's, readable by others (not a secret), or the wrong size. (An empty one may be another
+        # process's, created a moment ago and about to be written: replacing it only costs that entry.)
+        if not (create and _discard(path)):
             return None
     return None
 

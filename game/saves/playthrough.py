@@ -297,13 +297,13 @@ def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[t
                 if e.is_dir(follow_symlinks=False):
                     if depth < MAX_SEARCH_DEPTH and system_folder(os.path.realpath(path)) is None:
                         stack.append((path, depth + 1))
-                elif path.suffix in _SUFFIXES and e.is_file():
+                elif path.suffix in _SUFFIXES:
                     if e.is_symlink() and not os.path.realpath(path).startswith(real.rstrip(os.sep) + os.sep):
                         problems.append(
                             (str(path), "a link to a file outside this folder; name the file itself to replay it")
                         )
                         continue
-                    found.append(path)
+                    found.append(path)  # a FIFO or a device is refused, unopened, when it is read
         if budget < 0:  # an incomplete search replays nothing: which files were found would be an accident
             problems.append(
                 (str(p), f"holds too many files to search (over {MAX_SEARCH_ENTRIES:,}); name a smaller folder")

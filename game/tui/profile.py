@@ -102,15 +102,15 @@ class Profile:
                 break
             self.set_aside = target
             self.notice = (
-                f"The player profile could not be used ({why}). It was kept as {target.name} in "
+                f"The player profile could not be used: {why}. It was kept as {target.name} in "
                 f"{target.parent}, and a new one was started."
             )
             self.save()
             return
         self.read_only = True
         self.notice = (
-            f"The player profile ({self.path}) could not be used ({why}) nor moved out of the way; it was left as "
-            "it is. Endings found in this session will not be remembered."
+            f"The player profile ({self.path}) could not be used: {why}. It could not be moved out of the way "
+            "either, so it was left as it is; endings found in this session will not be remembered."
         )
 
     def _absorb(self, data: Any) -> bool:
