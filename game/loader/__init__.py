@@ -71,6 +71,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         reader.files_failed = True
     digest = hashlib.sha256()
     shown_files: list[str] = []
+    manifest_read = False
     if manifest is not None:
         shown = _shown(manifest)
         reader._manifest_shown = shown
@@ -82,6 +83,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
             reader.problems.extend(probs)
             if node is not None:
                 reader.read_manifest(_Src(shown, text), node)
+                manifest_read = True
     for path in files:
         shown = _shown(path)
         shown_files.append(shown)
@@ -95,8 +97,10 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         reader.problems.extend(probs)
         if node is None:
             reader.files_failed = True
-        else:
+        elif manifest_read or manifest is None:
             reader.read_scene_file(_Src(shown, text), node)
+        # (A manifest that could not be read names nothing: every faction, variable and chapter the scenes use
+        # would be "unknown". Its own problem is the one message; the scene files are checked as YAML only.)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
     found = redact_outside(root, sorted(reader.problems), [_shown(p) for p in (manifest, *files) if p is not None])

@@ -59,8 +59,9 @@ class StoryBuilder(NodeReader):
         names = cond.Names(
             slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in variables.values()}},
             types={**{f: int for f in self.factions}, **{v.id: v.type for v in variables.values()}},
-            scenes=frozenset(by_id),
-            choices=frozenset(f"{s.id}.{c.id}" for s in by_id.values() for c in s.choices),
+            # When a file could not be read, any scene or choice may be in it: claim none is unknown.
+            scenes=_Anything() if self.files_failed else frozenset(by_id),
+            choices=_Anything() if self.files_failed else frozenset(f"{s.id}.{c.id}" for s in by_id.values() for c in s.choices),
             suggest=did_you_mean,
         )
         compiled: dict[str, tuple[cond.Node, cond.Evaluator] | None] = {}
@@ -195,6 +196,13 @@ class StoryBuilder(NodeReader):
         )
 
     _manifest_shown = "story.yaml"
+
+
+class _Anything(frozenset[str]):
+    """A set of names that holds every name (for checks made while part of the story could not be read)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 def _raw_offset(node: ScalarNode, para_offset: int, para: str, in_para: int) -> int:

@@ -110,15 +110,14 @@ class NodeReader:
             self.error(src, node, f"{what} must be a mapping (key: value), found {_kind(node)}")
             return None
         out: dict[str, tuple[ScalarNode, Node]] = {}
-        refused: set[str] = set()
         for knode, vnode in node.value:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"a key in {what} must be a plain name, found {_kind(knode)}")
                 continue
-            if not self.tag_ok(src, knode):  # a tag on a key is refused as on a value (!!python/... never loads)
-                refused.add(knode.value)  # one message for it: not also "missing", nor a missing scene it names
-                self.files_failed = True
-                continue
+            # A tag on a key is refused as on a value (!!python/... never loads). The key is then read on as if
+            # untagged (nothing is ever built from a tag), so this one mistake is not also a missing key, chapter,
+            # ending or choice further on.
+            self.tag_ok(src, knode)
             key = knode.value
             if key in out:
                 first = out[key][0].start_mark.line + 1
@@ -132,7 +131,7 @@ class NodeReader:
                 continue
             out[key] = (knode, vnode)
         for key in required:
-            if key not in out and key not in refused and not any(did_you_mean(k.value, (key,)) for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in keys):
+            if key not in out and not any(did_you_mean(k.value, (key,)) for k, _ in node.value if isinstance(k, ScalarNode) and k.value not in keys):
                 self.error(src, node, f"{what} is missing required key {key!r}")
         return out
 
@@ -157,9 +156,7 @@ class NodeReader:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"an id in {what} must be a plain name, found {_kind(knode)}")
                 continue
-            if not self.tag_ok(src, knode):
-                self.files_failed = True
-                continue
+            self.tag_ok(src, knode)  # refused, then read on as if untagged (see mapping)
             if knode.value in seen:
                 self.error(src, knode, f"duplicate id {knode.value!r} in {what} (first at line {seen[knode.value]})")
                 continue

@@ -55,7 +55,7 @@ def check_root(root: str) -> Problem | None:
             return Problem(root, 0, 0, f"is a broken symbolic link ({_STORY})")
         return Problem(root, 0, 0, f"does not exist ({_STORY})")
     except NotADirectoryError:
-        return Problem(root, 0, 0, f"does not exist: a part of the path is a file, not a directory ({_STORY})")
+        return Problem(root, 0, 0, f"does not exist: a part of the path is a file ({_STORY})")
     except OSError as exc:
         return Problem(root, 0, 0, f"cannot be read: {_reason(exc)}")
     if not stat.S_ISDIR(st.st_mode):

@@ -90,7 +90,7 @@ def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
             return None, [Problem(shown, 0, 0, "not a regular file (a pipe, device or socket)")]
         if exc.kind == "size":
             return None, [Problem(shown, 0, 0, f"file is too large{exc.reason.removeprefix('it is too large')}")]
-        return None, [Problem(shown, 0, 0, f"cannot read file: {exc.reason}")]
+        return None, [Problem(shown, 0, 0, f"cannot be read: {exc.reason}")]
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return None, [Problem(shown, 1, 1, "file is UTF-32 encoded; save it as UTF-8")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

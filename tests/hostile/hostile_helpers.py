@@ -263,17 +263,23 @@ def run(
     stdout: int | None = subprocess.PIPE,
     close_fds: tuple[int, ...] = (),
     input_bytes: bytes | None = None,
+    unprivileged: bool = False,
 ) -> Run:
     """Run ``python -m game ARGS`` with the standard streams as given (``close_fds``: descriptors closed in the
-    child before it starts, as ``>&-`` does). A hang past ``timeout`` fails the test."""
+    child before it starts, as ``>&-`` does; ``unprivileged``: as a user file modes apply to, see UNPRIVILEGED).
+    A hang past ``timeout`` fails the test."""
 
     def close() -> None:
         for fd in close_fds:
             os.close(fd)
 
+    if unprivileged and UNPRIVILEGED is None:
+        import pytest
+
+        pytest.skip("running as root without setpriv: file modes cannot be tested")
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "game", *args],
+        [*((UNPRIVILEGED or []) if unprivileged else []), sys.executable, "-m", "game", *args],
         cwd=cwd,
         timeout=timeout,
         check=False,
@@ -290,6 +296,30 @@ def run(
         (proc.stderr or b"").decode("utf-8", "replace"),
         time.monotonic() - start,
     )
+
+
+def _unprivileged() -> list[str] | None:
+    """How to run a command as a user whose file modes are checked: as is, when not root; through setpriv as
+    'nobody' when root (root reads a folder of mode 000); None when neither is possible."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    if shutil.which("setpriv") is None:
+        return None
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+UNPRIVILEGED = _unprivileged()
+
+
+def world_readable_tmp() -> Path:
+    """A temporary folder an unprivileged user can reach (pytest's own are private to root)."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="qasas-hostile-"))
+    path.chmod(0o755)
+    return path
 
 
 def assert_clean(result: Run, status: int | tuple[int, ...], *needles: str, seconds: float = 20.0) -> None:
