@@ -324,13 +324,15 @@ def test_the_game_starts_plays_and_saves_whatever_is_in_its_folders(tmp_path: Pa
     try:
         shown = term.wait_for("New game")
         term.wait_for("player profile")  # the notification says what was done with the profile
+        time.sleep(0.5)
         term.keys("l")
         shown = term.wait_for("Choose a save")
         assert "good" in shown and "unreadable" in shown, shown
         term.keys("Escape")
         term.wait_for("New game")
         term.keys("n")
-        term.wait_for("At the Gate")
+        term.wait_for("6. Turn back")
+        time.sleep(0.5)  # the screen is drawn a moment before it takes keys
         term.keys("3")  # a choice: the autosave goes over the FIFO
         term.wait_for("You chose")
         term.keys("C-q")
