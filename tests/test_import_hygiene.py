@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize"]
+    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session"]
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

@@ -34,7 +34,7 @@ SIZES = (1000, 10_000)
 KEYS = (
     "startup", "startup_memory", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
-    "play_1000_jobs2", "replay_1000", "keypress",
+    "play_1000_jobs2", "play_1000_text", "replay_1000", "keypress",
 )
 
 
@@ -68,6 +68,7 @@ WHAT = {
     "play_1000": "random playthroughs, synthetic 1,000 scenes, one core",
     "play_10000": "random playthroughs, synthetic 10,000 scenes, one core",
     "play_1000_jobs2": "random playthroughs, synthetic 1,000 scenes, --jobs 2",
+    "play_1000_text": "random playthroughs with text rendered, synthetic 1,000 scenes, one core",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
 }
@@ -102,6 +103,8 @@ def run_bench(
             _guard(figures, (f"play_{n}",), partial(_play, settings, env, synthetic[n], f"play_{n}", jobs=1))
         jobs2 = partial(_play, settings, env, synthetic[1000], "play_1000_jobs2", jobs=2)
         _guard(figures, ("play_1000_jobs2",), jobs2)
+        text = partial(_play, settings, env, synthetic[1000], "play_1000_text", jobs=1, mode="text")
+        _guard(figures, ("play_1000_text",), text)
         progress("replays")
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
@@ -208,12 +211,15 @@ def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: st
     return {f"{key}_cold": figure("cold"), f"{key}_warm": figure("warm"), f"{key}_miss": figure("miss")}
 
 
-def _play(settings: Settings, env: dict[str, str], root: str, key: str, *, jobs: int) -> dict[str, Any]:
-    """Choices and playthroughs per second: ``jobs`` workers started together; with 2, the speed-up over 1 too."""
+def _play(
+    settings: Settings, env: dict[str, str], root: str, key: str, *, jobs: int, mode: str = ""
+) -> dict[str, Any]:
+    """Choices and playthroughs per second: ``jobs`` workers started together; with 2, the speed-up over 1 too.
+    ``mode`` "text": every step renders what a player's screen shows (see the worker)."""
     rates: dict[int, list[tuple[float, float]]] = {1: [], jobs: []}
     for run in range(max(settings.runs, 1)):
         for j in sorted(rates):
-            rates[j].append(_play_once(env, root, settings.play_seconds, j, seed=1000 * run))
+            rates[j].append(_play_once(env, root, settings.play_seconds, j, seed=1000 * run, mode=mode))
     one = median([c for c, _ in rates[1]])
     value = round(median([c for c, _ in rates[jobs]]))
     out: dict[str, Any] = {
@@ -229,13 +235,16 @@ def _play(settings: Settings, env: dict[str, str], root: str, key: str, *, jobs:
     return {key: out}
 
 
-def _play_once(env: dict[str, str], root: str, seconds: float, jobs: int, seed: int) -> tuple[float, float]:
+def _play_once(
+    env: dict[str, str], root: str, seconds: float, jobs: int, seed: int, mode: str = ""
+) -> tuple[float, float]:
     """One sample: ``jobs`` workers load the story, then play for ``seconds`` from the same moment."""
     import json
 
     procs = [
         subprocess.Popen(
-            worker_command("play", root, str(seconds), str(seed + j)), env=env, stdin=subprocess.PIPE,
+            worker_command("play", root, str(seconds), str(seed + j), *([mode] if mode else [])), env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for j in range(jobs)
@@ -305,6 +314,7 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("choices per second, synthetic 1,000, one core", "play_1000", "value", 100_000, ">="),
     ("choices per second, synthetic 10,000, one core", "play_10000", "value", 100_000, ">="),
     ("speed-up with --jobs 2", "play_1000_jobs2", "speedup", 1.7, ">="),
+    ("choices per second with text rendered, synthetic 1,000, one core", "play_1000_text", "value", 150_000, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
 )

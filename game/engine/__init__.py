@@ -3,8 +3,10 @@
 Public API: load a ``Story`` with ``game.loader.load_story``, then play it with ``Game``::
 
     game = Game(story, seed=7)
-    game.text(); game.choices()
-    outcome = game.choose("accept")
+    game.header(); game.text(); game.choices()
+    outcome = game.choose("accept")     # outcome.result: the aftermath paragraphs; outcome.trust: what moved
+
+Rendered text is ``str``; a paragraph with emphasis is a ``Styled`` (a ``str`` with ``emphasis`` ranges).
 """
 
 from .conditions import ConditionError
@@ -12,11 +14,15 @@ from .game import (
     ChoiceError,
     ChoiceView,
     Game,
+    Header,
+    NameChange,
     Outcome,
     ReplayError,
     State,
     TrustChange,
     VariableChange,
+    apply_effects,
+    available_choices,
     describe_requirement,
 )
 from .model import (
@@ -31,14 +37,17 @@ from .model import (
     Passage,
     Pos,
     Route,
+    RouteList,
     Scene,
     Story,
-    Template,
     Variable,
 )
+from .text import Styled, Template, TextError, emphasis_of, number_words
 
 __all__ = [
     "Chapter", "Choice", "ChoiceError", "ChoiceView", "Condition", "ConditionError", "Effect", "Ending",
-    "Faction", "Game", "GlossaryEntry", "Location", "Outcome", "Passage", "Pos", "ReplayError", "Route",
-    "Scene", "State", "Story", "Template", "TrustChange", "Variable", "VariableChange", "describe_requirement",
+    "Faction", "Game", "GlossaryEntry", "Header", "Location", "NameChange", "Outcome", "Passage", "Pos",
+    "ReplayError", "Route", "RouteList", "Scene", "State", "Story", "Styled", "Template", "TextError",
+    "TrustChange", "Variable", "VariableChange", "apply_effects", "available_choices", "describe_requirement",
+    "emphasis_of", "number_words",
 ]

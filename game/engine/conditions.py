@@ -9,7 +9,7 @@ Grammar (lowest to highest precedence)::
     compare := sum (('=='|'!='|'<'|'<='|'>'|'>=') sum)?
     sum     := unary (('+'|'-') unary)*
     unary   := '-' unary | atom
-    atom    := INT | 'true' | 'false' | NAME | NAME '(' ARG ')' | '(' expr ')'
+    atom    := INT | 'true' | 'false' | NAME | NAME '(' ARG ')' | ('min'|'max') '(' sum ',' sum ')' | '(' expr ')'
 
 Expressions are parsed once, type-checked against the story's names, and compiled into closures over a
 ``values`` list (factions' trust and variables by slot), a ``visited`` set and a ``chosen`` set. Nothing is ever
@@ -31,12 +31,14 @@ Value = int | bool
 
 
 class ConditionError(Exception):
-    """A problem in a condition; ``column`` is 1-based inside the expression text."""
+    """A problem in a condition; ``column`` is 1-based inside the expression text; ``name`` is the unknown name
+    (or scene, or choice) when that is the problem."""
 
-    def __init__(self, message: str, column: int) -> None:
+    def __init__(self, message: str, column: int, name: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.column = column
+        self.name = name
 
 
 # ---------------------------------------------------------------------------------------------- AST
@@ -69,6 +71,15 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
+class Func:
+    """``min(a, b)`` or ``max(a, b)``: a number from two numbers."""
+
+    func: str  # 'min' or 'max'
+    args: tuple[Node, ...]
+    col: int
+
+
+@dataclass(frozen=True, slots=True)
 class Unary:
     op: str  # 'not' or '-'
     operand: Node
@@ -83,17 +94,18 @@ class Binary:
     col: int
 
 
-Node = Num | Bool | Name | Call | Unary | Binary
+Node = Num | Bool | Name | Call | Func | Unary | Binary
 
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
-FUNCTIONS = ("visited", "chose")
+FUNCTIONS = ("visited", "chose")  # take an id
+NUMBER_FUNCTIONS = ("min", "max")  # take two numbers
 KEYWORDS = ("and", "or", "not", "true", "false")
 
 # ------------------------------------------------------------------------------------------- lexer
 
 _TOKEN = re.compile(
     r"(?P<ws>\s+)|(?P<int>[0-9]+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?)"
-    r"|(?P<op>==|!=|<=|>=|<|>|\+|-|\(|\))"
+    r"|(?P<op>==|!=|<=|>=|<|>|\+|-|\(|\)|,)"
 )
 
 
@@ -212,8 +224,11 @@ class _Parser:
         raise ConditionError(f"unexpected {_describe(tok)}", tok.col)
 
     def call(self, func: Token) -> Node:
+        if func.text in NUMBER_FUNCTIONS:
+            return self.number_call(func)
         if func.text not in FUNCTIONS:
-            raise ConditionError(f"unknown function {func.text!r} (the functions are visited() and chose())", func.col)
+            hint = " (the functions are visited(), chose(), min() and max())"
+            raise ConditionError(f"unknown function {func.text!r}{hint}", func.col)
         self.expect("(")
         arg = self.advance()
         if arg.kind != "name" or arg.text in KEYWORDS:
@@ -224,6 +239,17 @@ class _Parser:
             raise ConditionError("visited() takes a scene id (use chose() for scene.choice)", arg.col)
         self.expect(")")
         return Call(func.text, arg.text, func.col, arg.col)
+
+    def number_call(self, func: Token) -> Node:
+        self.expect("(")
+        args = [self.expr(4)]  # above the comparisons: an argument is a number, not a test
+        while self.peek().text == "," and self.peek().kind == "op":
+            self.advance()
+            args.append(self.expr(4))
+        if len(args) != 2:
+            raise ConditionError(f"{func.text}() takes two numbers, found {len(args)}", func.col)
+        self.expect(")")
+        return Func(func.text, tuple(args), func.col)
 
 
 def _describe(tok: Token) -> str:
@@ -249,9 +275,11 @@ def to_source(node: Node) -> str:
         return node.name
     if isinstance(node, Call):
         return f"{node.func}({node.arg})"
+    if isinstance(node, Func):
+        return f"{node.func}({', '.join(map(to_source, node.args))})"
     if isinstance(node, Unary):
         inner = to_source(node.operand)
-        if not isinstance(node.operand, (Num, Bool, Name, Call)):
+        if not isinstance(node.operand, (Num, Bool, Name, Call, Func)):
             inner = f"({inner})"
         # Parenthesise the whole unary: 'not a == b' would otherwise read back as 'not (a == b)'.
         return f"(not {inner})" if node.op == "not" else f"(-{inner})"
@@ -281,15 +309,21 @@ def check(node: Node, names: Names) -> type:
     if isinstance(node, Name):
         if node.name not in names.types:
             hint = _hint(node.name, list(names.types), names)
-            raise ConditionError(f"unknown name {node.name!r}{hint}", node.col)
+            raise ConditionError(f"unknown name {node.name!r}{hint}", node.col, node.name)
         return names.types[node.name]
     if isinstance(node, Call):
         pool = names.scenes if node.func == "visited" else names.choices
         if node.arg not in pool:
             what = "scene" if node.func == "visited" else "choice"
             hint = _hint(node.arg, sorted(pool), names)
-            raise ConditionError(f"unknown {what} {node.arg!r}{hint}", node.arg_col)
+            raise ConditionError(f"unknown {what} {node.arg!r}{hint}", node.arg_col, node.arg)
         return bool
+    if isinstance(node, Func):
+        for arg in node.args:
+            t = check(arg, names)
+            if t is not int:
+                raise ConditionError(f"{node.func}() takes numbers, not {_tname(t)}", _col(arg))
+        return int
     if isinstance(node, Unary):
         t = check(node.operand, names)
         want = bool if node.op == "not" else int
@@ -365,6 +399,10 @@ def compile_node(node: Node, slots: Mapping[str, int]) -> Evaluator:
         if node.func == "visited":
             return lambda v, s, c: key in s
         return lambda v, s, c: key in c
+    if isinstance(node, Func):
+        af, bf = (compile_node(arg, slots) for arg in node.args)
+        pick = min if node.func == "min" else max
+        return lambda v, s, c: pick(af(v, s, c), bf(v, s, c))
     if isinstance(node, Unary):
         f = compile_node(node.operand, slots)
         if node.op == "not":
@@ -405,6 +443,9 @@ def evaluate(node: Node, env: Mapping[str, Value], visited: set[str], chosen: se
         return env[node.name]
     if isinstance(node, Call):
         return node.arg in (visited if node.func == "visited" else chosen)
+    if isinstance(node, Func):
+        a, b = (evaluate(arg, env, visited, chosen) for arg in node.args)
+        return min(a, b) if node.func == "min" else max(a, b)  # type: ignore[type-var]
     if isinstance(node, Unary):
         x = evaluate(node.operand, env, visited, chosen)
         return (not x) if node.op == "not" else -x  # type: ignore[operator]
@@ -423,4 +464,6 @@ def names_in(node: Node) -> set[str]:
         return names_in(node.operand)
     if isinstance(node, Binary):
         return names_in(node.left) | names_in(node.right)
+    if isinstance(node, Func):
+        return names_in(node.args[0]) | names_in(node.args[1])
     return set()

@@ -1,19 +1,26 @@
 """Playing a story: the State and the Game, the one public API the TUI, saves, replays and tools use.
 
 The UI asks "what text, what choices?" and says "choose this one". Everything is deterministic:
-story + seed + choice log always give the same state (chance routes roll from the seed and the step number).
+story + seed + choice log always give the same state (chance routes roll from the seed and the step number, and
+shuffled text from the seed and the visit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .conditions import Binary, Name, Num
-from .model import Choice, Effect, Ending, Scene, Story
+from .chance import roll
+from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .requirements import describe_requirement
 
 Value = int | bool
-_MASK = (1 << 64) - 1
+
+__all__ = [
+    "ChoiceError", "ChoiceView", "Game", "Header", "NameChange", "Outcome", "ReplayError", "State", "TrustChange",
+    "VariableChange", "available_choices", "describe_requirement", "roll",
+]
 
 
 class ChoiceError(Exception):
@@ -33,7 +40,10 @@ class ReplayError(Exception):
 
 @dataclass(slots=True)
 class State:
-    """Everything that changes during play. Compare two states with ``==``; copy with ``copy()``."""
+    """Everything that changes during play. Compare two states with ``==``; copy with ``copy()``.
+
+    ``counts`` holds how many times a scene was entered (by scene id) or a choice taken (by 'scene.choice'), kept
+    only for the scenes and choices whose text varies with it."""
 
     scene: str
     values: list[Value]
@@ -41,9 +51,13 @@ class State:
     chosen: set[str]
     log: list[tuple[str, str]]
     seed: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> State:
-        return State(self.scene, list(self.values), set(self.visited), set(self.chosen), list(self.log), self.seed)
+        return State(
+            self.scene, list(self.values), set(self.visited), set(self.chosen), list(self.log), self.seed,
+            dict(self.counts),
+        )
 
     @property
     def turn(self) -> int:
@@ -51,7 +65,7 @@ class State:
 
     def to_dict(self, story: Story) -> dict:
         """A plain, JSON/YAML-friendly snapshot (names, not slots)."""
-        return {
+        out = {
             "scene": self.scene,
             "trust": {f.id: self.values[f.slot] for f in story.factions.values()},
             "variables": {v.id: self.values[v.slot] for v in story.variables.values()},
@@ -60,10 +74,24 @@ class State:
             "log": [f"{s}.{c}" for s, c in self.log],
             "seed": self.seed,
         }
+        names = {f.id: _name_id(f, self.values) for f in story.factions.values() if f.name_slot >= 0}
+        if any(names.values()):
+            out["names"] = {k: v for k, v in names.items() if v}
+        if self.counts:
+            out["counts"] = dict(sorted(self.counts.items()))
+        return out
 
 
-@dataclass(frozen=True, slots=True)
-class TrustChange:
+def _name_id(faction: Faction, values: list[Value]) -> str:
+    n = int(values[faction.name_slot])
+    return faction.names[n - 1][0] if 0 < n <= len(faction.names) else ""
+
+
+# The small records a choice produces are named tuples: made in C, which matters when a screen's worth of them is
+# built for every step (rendered play runs at hundreds of thousands of choices a second).
+
+
+class TrustChange(NamedTuple):
     faction: str
     before: int
     after: int
@@ -73,16 +101,24 @@ class TrustChange:
         return self.after - self.before
 
 
-@dataclass(frozen=True, slots=True)
-class VariableChange:
+class VariableChange(NamedTuple):
     name: str
     before: Value
     after: Value
 
 
-@dataclass(frozen=True, slots=True)
+class NameChange(NamedTuple):
+    """A faction renamed by the choice: its display names before and after."""
+
+    faction: str
+    before: str
+    after: str
+
+
+@dataclass(slots=True)  # not frozen: made on every step of rendered play, and a frozen __init__ costs twice as much
 class Outcome:
-    """What one choice did: where it led and what it changed (on the choice and on entering the scene)."""
+    """What one choice did: where it led, what it changed (on the choice and on entering the scene), and its
+    result: the aftermath paragraphs the story shows before the next scene. A record: read it, do not change it."""
 
     scene_from: str
     choice: str
@@ -91,11 +127,12 @@ class Outcome:
     variables: tuple[VariableChange, ...] = ()
     ending: Ending | None = None
     state: State | None = field(default=None, compare=False)
+    result: tuple[str, ...] = ()
+    names: tuple[NameChange, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceView:
-    """A visible choice as the player sees it."""
+class ChoiceView(NamedTuple):
+    """A visible choice as the player sees it (label and reason rendered)."""
 
     id: str
     label: str
@@ -104,12 +141,13 @@ class ChoiceView:
     number: int  # 1-based position among visible choices
 
 
-def roll(seed: int, step: int, k: int) -> int:
-    """A deterministic number 0..99 from the seed, the step and the route index (splitmix64)."""
-    z = (seed * 0x9E3779B97F4A7C15 + (step + 1) * 0xBF58476D1CE4E5B9 + (k + 1) * 0x94D049BB133111EB) & _MASK
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return (z ^ (z >> 31)) % 100
+class Header(NamedTuple):
+    """A scene's heading as the player sees it, rendered: title, place, date and the chapter's title."""
+
+    title: str
+    place: str
+    date: str
+    chapter: str
 
 
 def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) -> None:
@@ -130,19 +168,42 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
                 values[s] = v + (highs[s] - v) * amt // 100  # type: ignore[operator]
             else:
                 values[s] = v - (v - lows[s]) * -amt // 100  # type: ignore[operator]
-        elif kind == "set":
-            values[s] = e.amount
-        else:  # add
+        elif kind == "add":
             values[s] = values[s] + e.amount  # type: ignore[operator]
+        else:  # set, rename
+            values[s] = e.amount
+
+
+def available_choices(scene: Scene, values: list[Value], visited: set[str], chosen: set[str]) -> list[Choice]:
+    """The choices of ``scene`` that can be taken in this state: visible, enabled, not a once-only choice already
+    taken, and fallbacks only when nothing else can be taken. For tools that keep their own states."""
+    if scene.simple:
+        return [
+            ch
+            for ch in scene.choices
+            if (ch.visible_if is None or ch.visible_if.test(values, visited, chosen))
+            and (ch.enabled_if is None or ch.enabled_if.test(values, visited, chosen))
+        ]
+    out = [ch for ch in scene.choices if not ch.fallback and _open(ch, values, visited, chosen)]
+    return out or [ch for ch in scene.choices if ch.fallback and _open(ch, values, visited, chosen)]
+
+
+def _open(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) -> bool:
+    return (
+        not (ch.once and ch.key in chosen)
+        and (ch.visible_if is None or bool(ch.visible_if.test(values, visited, chosen)))
+        and (ch.enabled_if is None or bool(ch.enabled_if.test(values, visited, chosen)))
+    )
 
 
 class Game:
     """One playthrough of a story. ``Game(story, seed)`` starts a new game in the start scene."""
 
-    __slots__ = ("state", "story")
+    __slots__ = ("_renamable", "state", "story")
 
     def __init__(self, story: Story, seed: int = 0, *, state: State | None = None) -> None:
         self.story = story
+        self._renamable = tuple(f for f in story.factions.values() if f.name_slot >= 0)
         if state is not None:
             self.state = state
             return
@@ -181,78 +242,176 @@ class Game:
         v = self.state.values
         return {var.id: v[var.slot] for var in self.story.variables.values()}
 
-    def text(self) -> list[str]:
-        """The current scene's paragraphs, with conditional passages resolved and values interpolated."""
+    def _visit(self) -> int:
+        scene = self.scene
+        return self.state.counts.get(scene.id, 1) if scene.counted else 1
+
+    def render(self, source: str, count: int | None = None) -> str:
+        """Any text of the story (a title, a label, a name...) as the player sees it now. ``count`` picks the
+        alternatives of seq/cycle/once/shuffle spans (default: this visit to the current scene)."""
+        template = self.story.templates.get(source)
+        if template is None:
+            return source
         st = self.state
+        return template.render(st.values, st.visited, st.chosen, self._visit() if count is None else count, st.seed)
+
+    def text(self) -> list[str]:
+        """The current scene's paragraphs, with conditional passages, spans and values resolved. A paragraph with
+        emphasis is a ``Styled`` string."""
+        st = self.state
+        v, s, c, seed = st.values, st.visited, st.chosen, st.seed
+        scene = self.story.scenes[st.scene]
+        count = st.counts.get(scene.id, 1) if scene.counted else 1
         out: list[str] = []
-        for passage in self.scene.text:
-            if passage.when is None or passage.when.test(st.values, st.visited, st.chosen):
-                out.extend(t.render(st.values) for t in passage.paragraphs)
+        for passage in scene.text:
+            if passage.when is None or passage.when.test(v, s, c):
+                for t in passage.paragraphs:
+                    text = t.render(v, s, c, count, seed)
+                    if text:
+                        out.append(text)
         return out
 
-    def choices(self) -> list[ChoiceView]:
-        """The visible choices, each enabled or disabled with the reason."""
-        st = self.state
-        views: list[ChoiceView] = []
-        for choice in self.scene.choices:
-            if choice.visible_if is not None and not choice.visible_if.test(st.values, st.visited, st.chosen):
-                continue
-            enabled = choice.enabled_if is None or bool(choice.enabled_if.test(st.values, st.visited, st.chosen))
-            reason = "" if enabled else (choice.reason or describe_requirement(self.story, choice))
-            views.append(ChoiceView(choice.id, choice.label, enabled, reason, len(views) + 1))
-        return views
+    def header(self) -> Header:
+        """The current scene's title, place, date and chapter title, rendered."""
+        story = self.story
+        scene = story.scenes[self.state.scene]
+        chapter = story.chapters.get(scene.chapter)
+        if not story.templates:  # nothing in the story varies: the text as written
+            return Header(scene.title, scene.place, scene.date, chapter.title if chapter else "")
+        render = self.render
+        return Header(
+            render(scene.title), render(scene.place), render(scene.date), render(chapter.title) if chapter else ""
+        )
 
-    def available(self) -> list[Choice]:
-        """The choices that can be taken now (visible and enabled). Fast; used by playtest tools."""
+    def faction_name(self, faction_id: str) -> str:
+        """A faction's display name now: renamed by an effect, and rendered."""
+        faction = self.story.factions[faction_id]
+        name = faction.name
+        if faction.name_slot >= 0:
+            n = int(self.state.values[faction.name_slot])
+            if 0 < n <= len(faction.names):
+                name = faction.names[n - 1][1]
+        return self.render(name)
+
+    def ending_title(self) -> str:
+        """The title of the ending reached, rendered ('' before an ending)."""
+        ending = self.ending
+        return self.render(ending.title) if ending is not None else ""
+
+    def choices(self) -> list[ChoiceView]:
+        """The visible choices, each enabled or disabled with the reason (labels and reasons rendered)."""
         st = self.state
         v, s, c = st.values, st.visited, st.chosen
-        return [
-            ch
-            for ch in self.scene.choices
-            if (ch.visible_if is None or ch.visible_if.test(v, s, c))
-            and (ch.enabled_if is None or ch.enabled_if.test(v, s, c))
-        ]
+        scene = self.story.scenes[st.scene]
+        templates = self.story.templates
+        count = st.counts.get(scene.id, 1) if scene.counted else 1
+        views: list[ChoiceView] = []
+        fallbacks = False
+        for choice in scene.choices:
+            if choice.fallback:
+                fallbacks = True
+                continue
+            if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
+                continue
+            if choice.once and choice.key in c:
+                continue
+            enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
+            label = choice.label
+            template = templates.get(label)
+            if template is not None:
+                label = template.render(v, s, c, count, st.seed)
+            views.append(ChoiceView(choice.id, label, enabled, "" if enabled else self.reason(choice), len(views) + 1))
+        if fallbacks and not any(view.enabled for view in views):
+            for choice in scene.choices:
+                if choice.fallback and _visible(choice, v, s, c):
+                    enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
+                    reason = "" if enabled else self.reason(choice)
+                    views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
+        return views
+
+    def reason(self, choice: Choice) -> str:
+        """Why a choice is disabled now: the author's reason, or the parts of its requirement that fail."""
+        if choice.reason:
+            return self.render(choice.reason)
+        return describe_requirement(self.story, choice, self.state, self.faction_name)
+
+    def available(self) -> list[Choice]:
+        """The choices that can be taken now. Fast; used by playtest tools."""
+        st = self.state
+        return available_choices(self.scene, st.values, st.visited, st.chosen)
 
     # ------------------------------------------------------------------------------- playing
 
     def choose(self, choice_id: str) -> Outcome:
         """Take a choice by its id. Returns what changed; raises ChoiceError if it cannot be taken."""
-        scene = self.scene
+        st = self.state
+        story = self.story
+        scene = story.scenes[st.scene]
         if scene.ending:
             raise ChoiceError(f"the story has ended (ending {scene.ending!r}); there is nothing to choose")
         choice = scene.choice(choice_id)
         if choice is None:
             raise ChoiceError(f"scene {scene.id!r} has no choice {choice_id!r}")
-        st = self.state
-        if choice.visible_if is not None and not choice.visible_if.test(st.values, st.visited, st.chosen):
+        v, s, c = st.values, st.visited, st.chosen
+        if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
             raise ChoiceError(f"choice {choice_id!r} is hidden here")
-        if choice.enabled_if is not None and not choice.enabled_if.test(st.values, st.visited, st.chosen):
-            raise ChoiceError(f"choice {choice_id!r} is disabled: {choice.reason or describe_requirement(self.story, choice)}")
-        before = list(st.values)
-        self.step(choice)
+        if not scene.simple:
+            if choice.once and choice.key in c:
+                raise ChoiceError(f"choice {choice_id!r} is hidden here (it can be taken once, and it was)")
+            if choice.fallback and choice not in self.available():
+                raise ChoiceError(f"choice {choice_id!r} is hidden here (it is a fallback, and other choices remain)")
+        if choice.enabled_if is not None and not choice.enabled_if.test(v, s, c):
+            raise ChoiceError(f"choice {choice_id!r} is disabled: {self.reason(choice)}")
+        before = v.copy()
+        renamable = self._renamable
+        names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
+        self._take(choice)
+        result = self._result(choice) if choice.result else ()
+        self._enter(story.scenes[self._route(choice)])
         after = st.values
-        story = self.story
-        trust = tuple(
-            TrustChange(f.id, int(before[f.slot]), int(after[f.slot]))
-            for f in story.factions.values()
-            if before[f.slot] != after[f.slot]
-        )
-        variables = tuple(
-            VariableChange(v.id, before[v.slot], after[v.slot])
-            for v in story.variables.values()
-            if before[v.slot] != after[v.slot]
-        )
-        return Outcome(scene.id, choice.id, st.scene, trust, variables, self.ending, st)
+        trust: tuple[TrustChange, ...] = ()
+        variables: tuple[VariableChange, ...] = ()
+        names: tuple[NameChange, ...] = ()
+        if before != after:
+            trust = tuple(
+                TrustChange(f.id, before[f.slot], after[f.slot])  # type: ignore[arg-type]
+                for f in story.factions.values()
+                if before[f.slot] != after[f.slot]
+            )
+            first = len(story.factions)  # variables take the slots after the factions'
+            if before[first:] != after[first:]:
+                variables = tuple(
+                    VariableChange(x.id, before[x.slot], after[x.slot])
+                    for x in story.variables.values()
+                    if before[x.slot] != after[x.slot]
+                )
+            if renamable:
+                names = tuple(
+                    NameChange(f.id, old, new)
+                    for f, old in zip(renamable, names_before)
+                    if (new := self.faction_name(f.id)) != old
+                )
+        return Outcome(scene.id, choice.id, st.scene, trust, variables, self.ending, st, result, names)
+
+    def _result(self, choice: Choice) -> tuple[str, ...]:
+        st = self.state
+        count = st.counts.get(choice.key, 1) if choice.counted else 1
+        rendered = (t.render(st.values, st.visited, st.chosen, count, st.seed) for t in choice.result)
+        return tuple(text for text in rendered if text)
 
     def step(self, choice: Choice) -> None:
         """Take ``choice`` without checks or events (the caller knows it is available). The hot path."""
+        self._take(choice)
+        self._enter(self.story.scenes[self._route(choice)])
+
+    def _take(self, choice: Choice) -> None:
         st = self.state
         if choice.effects:
             apply_effects(self.story, choice.effects, st.values)
         st.chosen.add(choice.key)
+        if choice.counted:
+            st.counts[choice.key] = st.counts.get(choice.key, 0) + 1
         st.log.append((st.scene, choice.id))
-        target = self._route(choice)
-        self._enter(self.story.scenes[target])
 
     def _route(self, choice: Choice) -> str:
         routes = choice.routes
@@ -274,15 +433,22 @@ class Game:
         if scene.on_enter:
             apply_effects(self.story, scene.on_enter, st.values)
         st.visited.add(scene.id)
+        if scene.counted:
+            st.counts[scene.id] = st.counts.get(scene.id, 0) + 1
 
     # ----------------------------------------------------------------------- replays & copies
 
     @classmethod
     def replay(cls, story: Story, seed: int, log: Iterable[tuple[str, str]]) -> Game:
-        """Rebuild a game by replaying a choice log from the start. Raises ReplayError naming the step."""
+        """Rebuild a game by replaying a choice log from the start. Raises ReplayError naming the step.
+        Scenes and choices named by a former id (``formerly:``) are followed to their id now."""
         game = cls(story, seed)
+        renamed = story.renamed
         for i, (scene_id, choice_id) in enumerate(log, 1):
             here = game.state.scene
+            if renamed:
+                scene_id = renamed.get(scene_id, scene_id)
+                choice_id = renamed.get(f"{scene_id}.{choice_id}", f"{scene_id}.{choice_id}").split(".", 1)[1]
             if scene_id not in story.scenes:
                 raise ReplayError(i, scene_id, choice_id, f"scene {scene_id!r} no longer exists")
             if scene_id != here:
@@ -303,20 +469,6 @@ class Game:
         return Game(self.story, state=self.state.copy())
 
 
-def describe_requirement(story: Story, choice: Choice) -> str:
-    """A readable reason for a disabled choice when the author gave none."""
-    cond = choice.enabled_if
-    if cond is None:
-        return ""
-    node = cond.node
-    if isinstance(node, Binary) and isinstance(node.left, Name) and isinstance(node.right, Num):
-        faction = story.factions.get(node.left.name)
-        if faction is not None:
-            words = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than", "==": "exactly"}
-            if node.op in words:
-                return f"Needs {faction.name} trust {words[node.op]} {node.right.value}."
-    if isinstance(node, Name):
-        var = story.variables.get(node.name)
-        if var is not None and var.description:
-            return f"Needs: {var.description}"
-    return f"Needs: {cond.source}"
+def _visible(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) -> bool:
+    return not (ch.once and ch.key in chosen) and (ch.visible_if is None or bool(ch.visible_if.test(values, visited, chosen)))
+

@@ -6,29 +6,13 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, field
 
 from .conditions import Evaluator, Node
+from .pos import NOWHERE, Pos
+from .text import Template
 
 Value = int | bool
-
-
-class Pos(NamedTuple):
-    """A place in a source file (1-based line and column).
-
-    A named tuple rather than a dataclass: a large story has a hundred thousand of them, and the story cache
-    rebuilds them all at once through ``tuple.__new__``, in C."""
-
-    file: str = ""
-    line: int = 0
-    column: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}" if self.line else self.file
-
-
-NOWHERE = Pos()
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +30,10 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class Faction:
+    """A faction whose trust is a meter. ``name`` is its display name at the start; ``names`` are the other names a
+    ``rename`` effect can give it (id, name), and ``name_slot`` the slot that holds which one it has now (0 for
+    ``name``, n for ``names[n - 1]``; -1 when it has no other names)."""
+
     id: str
     name: str
     description: str
@@ -54,6 +42,8 @@ class Faction:
     high: int
     slot: int
     pos: Pos = NOWHERE
+    names: tuple[tuple[str, str], ...] = ()
+    name_slot: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +89,7 @@ class GlossaryEntry:
 
 
 # Effect operations, applied in order. kind: 'trust' (flat, clamped), 'fair' (share of the remaining distance),
-# 'set', 'add'.
+# 'set', 'add', and 'rename' (a faction's name slot set to the number of one of its names).
 @dataclass(frozen=True, slots=True)
 class Effect:
     kind: str
@@ -120,27 +110,6 @@ class Route:
 
 
 @dataclass(frozen=True, slots=True)
-class Template:
-    """A paragraph of text with ``{name}`` holes; ``parts`` alternates literal strings and slot indices."""
-
-    parts: tuple[str | int, ...]
-    names: tuple[str, ...] = ()
-
-    def render(self, values: list) -> str:
-        if len(self.parts) == 1 and isinstance(self.parts[0], str):
-            return self.parts[0]
-        return "".join(p if isinstance(p, str) else _show(values[p]) for p in self.parts)
-
-
-def _show(value: Value) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    return str(value)
-
-
-@dataclass(frozen=True, slots=True)
 class Passage:
     """Paragraphs shown when ``when`` holds (always, when it is None)."""
 
@@ -150,7 +119,20 @@ class Passage:
 
 
 @dataclass(frozen=True, slots=True)
+class RouteList:
+    """A named list of routes, declared once (story-wide, or for one chapter) and used by any choice's ``goto``."""
+
+    id: str
+    routes: tuple[Route, ...]
+    chapter: str = ""  # '' when story-wide
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
 class Choice:
+    """A choice in a scene. Its ``label`` and ``reason`` are the text as written (render them with ``Game``);
+    ``result`` is the aftermath shown once it is taken, paragraph by paragraph."""
+
     id: str
     label: str
     routes: tuple[Route, ...]
@@ -160,6 +142,12 @@ class Choice:
     reason: str = ""
     key: str = ""  # 'scene.choice', the id saves and chose() use
     pos: Pos = NOWHERE
+    once: bool = False  # hidden once it has been taken
+    fallback: bool = False  # shown only when no other choice can be taken
+    result: tuple[Template, ...] = ()
+    shared: str = ""  # the named route list its goto uses, if any (``routes`` holds it spliced in)
+    formerly: tuple[str, ...] = ()  # ids it had before a rename; saves that name them still load
+    counted: bool = False  # its result varies with how many times it was taken, so the state counts them
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -179,6 +167,9 @@ class Scene:
     location: str = ""
     ending: str = ""
     pos: Pos = NOWHERE
+    formerly: tuple[str, ...] = ()  # ids it had before a rename; saves that name them still load
+    counted: bool = False  # its text varies by visit, so the state counts its visits
+    simple: bool = True  # no once-only or fallback choices: availability is each choice's own conditions
 
     @property
     def is_ending(self) -> bool:
@@ -215,6 +206,14 @@ class Story:
     slot_names: tuple[str, ...] = ()
     lows: tuple[int, ...] = ()
     highs: tuple[int, ...] = ()
+    notice: str = ""  # the story's own content note, shown before play
+    credits: str = ""
+    # Every text outside scene bodies that has holes or spans (titles, labels, reasons, names...), by its source:
+    # the engine renders a string through its template when it has one, and shows it as it is otherwise.
+    templates: dict[str, Template] = field(default_factory=dict)
+    routes: dict[str, RouteList] = field(default_factory=dict)
+    # Former ids (scenes, and choices as 'scene.choice') -> the id they have now.
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def scene(self, scene_id: str) -> Scene:
         return self.scenes[scene_id]
@@ -223,16 +222,14 @@ class Story:
         return self.chapters.get(scene.chapter)
 
     def stats(self) -> dict[str, int]:
-        """Counts an author wants: scenes, choices, endings, factions, variables, words of scene text."""
-        words = 0
+        """Counts an author wants: scenes, choices, endings, factions, variables, words of scene text (every
+        branch of a span counted once) and words of choices' results."""
+        words = results = 0
         for scene in self.scenes.values():
             for passage in scene.text:
-                for para in passage.paragraphs:
-                    for part in para.parts:
-                        if isinstance(part, str):
-                            words += len(part.split())
-                        else:
-                            words += 1
+                words += sum(map(_words, passage.paragraphs))
+            for choice in scene.choices:
+                results += sum(map(_words, choice.result))
         return {
             "scenes": len(self.scenes),
             "choices": sum(len(s.choices) for s in self.scenes.values()),
@@ -240,5 +237,11 @@ class Story:
             "factions": len(self.factions),
             "variables": len(self.variables),
             "words": words,
+            "result_words": results,
         }
 
+
+def _words(template: Template) -> int:
+    if template.source:
+        return len(template.source.split())
+    return sum(len(p.split()) if isinstance(p, str) else 1 for p in template.parts)

@@ -12,7 +12,7 @@ import os
 
 from ..engine.model import Story
 from . import cache
-from .errors import Problem, StoryError, did_you_mean
+from .errors import Problem, StoryError, did_you_mean, sort_problems
 from .reader import Reader, _Src, walk_story_files
 from .walk import redact_outside
 from .yamlsafe import compose, read_text
@@ -103,7 +103,9 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         # would be "unknown". Its own problem is the one message; the scene files are checked as YAML only.)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
-    found = redact_outside(root, sorted(reader.problems), [_shown(p) for p in (manifest, *files) if p is not None])
+    found = redact_outside(
+        root, sort_problems(reader.problems, reader._manifest_shown), [_shown(p) for p in (manifest, *files) if p]
+    )
     if use_cache and story is not None and manifest is not None:
         # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
         cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])

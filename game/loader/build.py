@@ -1,181 +1,69 @@
-"""Building the Story: cross-checking everything the reader collected (ids, references, conditions, text
-holes) and making the engine's immutable model."""
+"""Building the Story: cross-checking everything the reader collected (ids, references, conditions, text and its
+spans, route lists, former ids) and making the engine's immutable model."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from typing import Any
 
 from yaml.nodes import ScalarNode
 
 from ..engine import conditions as cond
-from ..engine.model import (
-    Choice,
-    Condition,
-    Passage,
-    Pos,
-    Route,
-    Scene,
-    Story,
-    Template,
-)
-from .errors import Problem, did_you_mean, hint
+from ..engine.model import Choice, Condition, Passage, Pos, Route, RouteList, Scene, Story
+from ..engine.text import Template, compile_text
+from .errors import FOLLOW, Problem, did_you_mean, hint, sort_problems
 from .nodes import NodeReader, _CondRef, _Src
-from .scenes import RawScene
-
-_HOLE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+from .scenes import Para, RawChoice, RawRoute, RawScene
 
 
 class StoryBuilder(NodeReader):
     """Turns the raw records into a Story once every file has been read."""
 
+    _manifest_shown = "story.yaml"
+
+    def report(self, where: Pos, message: str) -> None:
+        self.problems.append(Problem(where.file, where.line, where.column, message))
+
     def build(self, root: str, fingerprint: str, files: tuple[str, ...]) -> Story | None:
         """Cross-check everything read and build the Story; None when any error was found."""
-        variables = self.variables
-        by_id: dict[str, RawScene] = {}
-        for raw in self.scenes:
-            first = by_id.get(raw.id)
-            if first is not None and first.pos == raw.pos:
-                # The same scene node read twice: an alias (*name) repeats it in the list.
-                self.problems.append(
-                    Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"scene {raw.id!r} is listed twice (an alias repeats it)")
-                )
-                continue
-            if first is not None:
-                self.problems.append(
-                    Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"duplicate scene id {raw.id!r} (also at {first.pos})")
-                )
-                self.problems.append(
-                    Problem(first.pos.file, first.pos.line, first.pos.column, f"duplicate scene id {raw.id!r} (also at {raw.pos})")
-                )
-                continue
-            by_id[raw.id] = raw
-
+        by_id = self._scene_ids()
         # (A scene file that could not be read may hold the start scene: then saying it is missing would be false.)
         if self.manifest_ok and self.start and self.start_pos and self.start not in by_id and not self.files_failed:
-            p = self.start_pos
-            self.problems.append(Problem(p.file, p.line, p.column, f"start scene {self.start!r} does not exist{hint(self.start, by_id)}"))
-
-        names = cond.Names(
-            slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in variables.values()}},
-            types={**{f: int for f in self.factions}, **{v.id: v.type for v in variables.values()}},
+            self.report(self.start_pos, f"start scene {self.start!r} does not exist{hint(self.start, by_id)}")
+        self._names = cond.Names(
+            slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in self.variables.values()}},
+            types={**{f: int for f in self.factions}, **{v.id: v.type for v in self.variables.values()}},
             # When a file could not be read, any scene or choice may be in it: claim none is unknown.
             scenes=_Anything() if self.files_failed else frozenset(by_id),
             choices=_Anything() if self.files_failed else frozenset(f"{s.id}.{c.id}" for s in by_id.values() for c in s.choices),
             suggest=did_you_mean,
         )
-        compiled: dict[str, tuple[cond.Node, cond.Evaluator] | None] = {}
-
-        def compile_ref(ref: _CondRef | None) -> Condition | None:
-            if ref is None:
-                return None
-            pos = self.pos(ref.src, ref.node)
-            if ref.source in compiled:
-                hit = compiled[ref.source]
-            else:
-                try:
-                    parsed = cond.parse(ref.source)
-                    if cond.check(parsed, names) is not bool:
-                        raise cond.ConditionError("a condition must be true or false, but this is a number", 1)
-                    hit = (parsed, cond.compile_node(parsed, names.slots))
-                except cond.ConditionError as exc:
-                    hit = None
-                    line, col = _locate(ref.src, ref.node, exc.column - 1)
-                    self.problems.append(Problem(ref.src.shown, line, col, f"in condition {ref.source!r}: {exc.message}"))
-                compiled[ref.source] = hit
-            if hit is None:
-                return None
-            return Condition(ref.source, hit[0], hit[1], pos)
-
-        def template(para: str, src: _Src, node: ScalarNode, offset: int) -> Template:
-            if "{" not in para and "}" not in para:
-                return Template((para,))
-            parts: list[str | int] = []
-            used: list[str] = []
-            last = 0
-            buf = ""
-            for mm in _HOLE.finditer(para):
-                buf += para[last : mm.start()]
-                last = mm.end()
-                tok = mm.group()
-                if tok == "{{":
-                    buf += "{"
-                elif tok == "}}":
-                    buf += "}"
-                elif mm.group(1) is not None:
-                    name = mm.group(1).strip()
-                    slot_ = names.slots.get(name)
-                    if slot_ is None:
-                        line, col = _locate(src, node, _raw_offset(node, offset, para, mm.start()))
-                        self.problems.append(
-                            Problem(src.shown, line, col, f"unknown name {{{name}}} in text{hint(name, names.slots)} (write {{{{ for a literal brace)")
-                        )
-                        continue
-                    if buf:
-                        parts.append(buf)
-                        buf = ""
-                    parts.append(slot_)
-                    used.append(name)
-                else:
-                    line, col = _locate(src, node, _raw_offset(node, offset, para, mm.start()))
-                    self.problems.append(Problem(src.shown, line, col, f"unmatched {tok!r} in text (write {tok}{tok} for a literal brace)"))
-            buf += para[last:]
-            if buf:
-                parts.append(buf)
-            return Template(tuple(parts) or ("",), tuple(used))
-
+        self._compiled: dict[str, tuple[cond.Node, cond.Evaluator] | None] = {}
+        self._by_id = by_id
+        templates = self._templates()
+        route_lists = {
+            rid: RouteList(rid, tuple(self._route(r) for r in raw.routes), raw.chapter, raw.pos)
+            for rid, raw in self.route_lists.items()
+        }
         scenes: dict[str, Scene] = {}
         for raw in by_id.values():
-            src = raw.src
-            if self.manifest_ok:
-                if raw.chapter and raw.chapter not in self.chapters and raw.chapter_pos:
-                    p = raw.chapter_pos
-                    self.problems.append(Problem(p.file, p.line, p.column, f"unknown chapter {raw.chapter!r}{hint(raw.chapter, self.chapters)}"))
-                if raw.location and raw.location not in self.locations and raw.location_pos:
-                    p = raw.location_pos
-                    self.problems.append(Problem(p.file, p.line, p.column, f"unknown location {raw.location!r}{hint(raw.location, self.locations)}"))
-                if raw.ending and raw.ending not in self.endings and raw.ending_pos:
-                    p = raw.ending_pos
-                    self.problems.append(Problem(p.file, p.line, p.column, f"unknown ending {raw.ending!r}{hint(raw.ending, self.endings)}"))
-            if raw.ending and raw.choices:
-                self.problems.append(Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"ending scene {raw.id!r} has choices; an ending has none"))
-            elif not raw.ending and not raw.choices:
-                what = "an empty choices list" if raw.has_choices_key else "no choices"
-                self.problems.append(
-                    Problem(raw.pos.file, raw.pos.line, raw.pos.column, f"scene {raw.id!r} has {what} and is not an ending (add choices, or 'ending: <id>')")
-                )
-            passages = []
-            for when_ref, paras, ppos in raw.text:
-                when = compile_ref(when_ref)
-                temps = tuple(template(p, src, n, off) for p, n, off in paras)
-                passages.append(Passage(temps, when, ppos))
-            choices = []
-            for rc in raw.choices:
-                routes = []
-                for target, tpos, when_ref, chance in rc.routes:
-                    if target not in by_id and not self.files_failed:
-                        self.problems.append(Problem(tpos.file, tpos.line, tpos.column, f"unknown scene {target!r}{hint(target, by_id)}"))
-                    routes.append(Route(target, compile_ref(when_ref), chance, tpos))
-                choice = Choice(
-                    rc.id, rc.label, tuple(routes), tuple(rc.effects), compile_ref(rc.visible), compile_ref(rc.requires),
-                    rc.reason, f"{raw.id}.{rc.id}", rc.pos,
-                )
-                choices.append(choice)
-            scenes[raw.id] = Scene(
-                raw.id, raw.title, raw.chapter, tuple(passages), tuple(choices), tuple(raw.on_enter), raw.place,
-                raw.date, raw.location, raw.ending, raw.pos,
-            )
+            scenes[raw.id] = self._scene(raw, route_lists, templates)
+        renamed = self._former_ids(by_id)
 
-        # Drop repeats keeping the reading order: a nearly sorted list sorts in linear time, a set's order would
-        # cost a full sort (minutes of comparisons for a file with hundreds of thousands of errors).
-        self.problems = sorted(dict.fromkeys(self.problems))
+        for name, count in self.knock_ons.items():
+            cause = self.broken[name]
+            s = "s" if count != 1 else ""
+            self.problems.append(
+                Problem(cause.file, cause.line, cause.column, f"{count} more error{s}{FOLLOW} (uses of {name!r})")
+            )
+        self.problems = sort_problems(self.problems, self._manifest_shown)
         if any(p.severity == "error" for p in self.problems):
             return None
         if self.start not in scenes:
             # Checks above stay quiet about the start when a file failed to read; that failure must have been
             # reported, but a story without its start scene must never be built whatever the reason.
             where = self.start_pos or Pos(self._manifest_shown, 0, 0)
-            self.problems.append(Problem(where.file, where.line, where.column, f"start scene {self.start!r} does not exist"))
+            self.report(where, f"start scene {self.start!r} does not exist")
             return None
         n = self._slot
         defaults: list[Any] = [0] * n
@@ -186,35 +74,193 @@ class StoryBuilder(NodeReader):
             defaults[f.slot] = f.initial
             names_by_slot[f.slot] = f.id
             lows[f.slot], highs[f.slot] = f.low, f.high
-        for v in variables.values():
+            if f.name_slot >= 0:
+                names_by_slot[f.name_slot] = f"{f.id}:name"
+        for v in self.variables.values():
             defaults[v.slot] = v.default
             names_by_slot[v.slot] = v.id
         return Story(
             self.story_id, self.title, self.start, dict(sorted(self.chapters.items(), key=lambda kv: kv[1].order)),
-            self.factions, variables, self.endings, self.locations, self.glossary, scenes, fingerprint, root, files,
-            tuple(defaults), tuple(names_by_slot), tuple(lows), tuple(highs),
+            self.factions, self.variables, self.endings, self.locations, self.glossary, scenes, fingerprint, root,
+            files, tuple(defaults), tuple(names_by_slot), tuple(lows), tuple(highs), self.notice, self.credits,
+            templates, route_lists, renamed,
         )
 
-    _manifest_shown = "story.yaml"
+    # --------------------------------------------------------------------------------- parts
 
+    def _scene_ids(self) -> dict[str, RawScene]:
+        by_id: dict[str, RawScene] = {}
+        for raw in self.scenes:
+            first = by_id.get(raw.id)
+            if first is not None and first.pos == raw.pos:
+                # The same scene node read twice: an alias (*name) repeats it in the list.
+                self.report(raw.pos, f"scene {raw.id!r} is listed twice (an alias repeats it)")
+                continue
+            if first is not None:
+                self.report(raw.pos, f"duplicate scene id {raw.id!r} (also at {first.pos})")
+                self.report(first.pos, f"duplicate scene id {raw.id!r} (also at {raw.pos})")
+                continue
+            by_id[raw.id] = raw
+        return by_id
 
-class _Anything(frozenset[str]):
-    """A set of names that holds every name (for checks made while part of the story could not be read)."""
+    def _scene(self, raw: RawScene, route_lists: dict[str, RouteList], templates: dict[str, Template]) -> Scene:
+        if self.manifest_ok:
+            for value, at, table, what in (
+                (raw.chapter, raw.chapter_pos, self.chapters, "chapter"),
+                (raw.location, raw.location_pos, self.locations, "location"),
+                (raw.ending, raw.ending_pos, self.endings, "ending"),
+            ):
+                if value and value not in table and at and not self.knock_on(value):
+                    self.report(at, f"unknown {what} {value!r}{hint(value, table)}")
+        if raw.ending and raw.choices:
+            self.report(raw.pos, f"ending scene {raw.id!r} has choices; an ending has none")
+        elif not raw.ending and not raw.choices:
+            what = "an empty choices list" if raw.has_choices_key else "no choices"
+            self.report(raw.pos, f"scene {raw.id!r} has {what} and is not an ending (add choices, or 'ending: <id>')")
+        passages = []
+        for when_ref, paras, ppos in raw.text:
+            when = self._condition(when_ref)
+            passages.append(Passage(tuple(self._paragraph(p) for p in paras), when, ppos))
+        choices = tuple(self._choice(raw, rc, route_lists) for rc in raw.choices)
 
-    def __contains__(self, item: object) -> bool:
-        return True
+        def varies(source: str) -> bool:
+            t = templates.get(source)
+            return t is not None and t.varies
 
+        counted = (
+            any(t.varies for p in passages for t in p.paragraphs)
+            or any(map(varies, (raw.title, raw.place, raw.date)))
+            or any(varies(c.label) or varies(c.reason) for c in choices)
+        )
+        simple = not any(c.once or c.fallback for c in choices)
+        return Scene(
+            raw.id, raw.title, raw.chapter, tuple(passages), choices, tuple(raw.on_enter), raw.place, raw.date,
+            raw.location, raw.ending, raw.pos, tuple(f for f, _ in raw.formerly), counted, simple,
+        )
 
-def _raw_offset(node: ScalarNode, para_offset: int, para: str, in_para: int) -> int:
-    """Best-effort offset into the scalar's value for a position inside a re-joined paragraph."""
-    value = node.value
-    needle = para[in_para : in_para + 20]
-    found = value.find(needle.split(" ")[0], para_offset)
-    return found if found >= 0 else para_offset
+    def _choice(self, raw: RawScene, rc: RawChoice, route_lists: dict[str, RouteList]) -> Choice:
+        routes = [self._route(r) for r in rc.routes]
+        shared = ""
+        if rc.use is not None:
+            name, at = rc.use
+            found = route_lists.get(name)
+            if found is None:
+                self.report(at, f"unknown route list {name!r}{hint(name, route_lists)}")
+            elif found.chapter and found.chapter != raw.chapter:
+                self.report(
+                    at, f"route list {name!r} belongs to chapter {found.chapter!r} (declared at {found.pos}); "
+                    "declare it in story.yaml to use it in every chapter",
+                )
+            else:
+                routes.extend(found.routes)
+                shared = name
+        result = tuple(self._paragraph(p) for p in rc.result)
+        return Choice(
+            rc.id, rc.label, tuple(routes), tuple(rc.effects), self._condition(rc.visible),
+            self._condition(rc.requires), rc.reason, f"{raw.id}.{rc.id}", rc.pos, rc.once, rc.fallback, result,
+            shared, tuple(f for f, _ in rc.formerly), any(t.varies for t in result),
+        )
+
+    def _route(self, raw: RawRoute) -> Route:
+        target, at, when_ref, chance = raw
+        if target not in self._by_id and not self.files_failed:
+            self.report(at, f"unknown scene {target!r}{hint(target, self._by_id)}")
+        return Route(target, self._condition(when_ref), chance, at)
+
+    def _former_ids(self, by_id: dict[str, RawScene]) -> dict[str, str]:
+        """Former ids -> ids now (scenes by id, choices as 'scene.choice'), refusing any that collide."""
+        renamed: dict[str, str] = {}
+        for raw in by_id.values():
+            for old, at in raw.formerly:
+                if old in by_id:
+                    self.report(at, f"former id {old!r} of scene {raw.id!r} is the id of another scene (at {by_id[old].pos})")
+                elif old in renamed:
+                    self.report(at, f"former id {old!r} is claimed by scenes {renamed[old]!r} and {raw.id!r}")
+                else:
+                    renamed[old] = raw.id
+            ids = {c.id for c in raw.choices}
+            for rc in raw.choices:
+                for old, at in rc.formerly:
+                    key = f"{raw.id}.{old}"
+                    if old in ids:
+                        self.report(at, f"former id {old!r} of choice {rc.id!r} is the id of another choice in scene {raw.id!r}")
+                    elif key in renamed:
+                        self.report(at, f"former id {old!r} is claimed by choices {renamed[key].split('.')[1]!r} and {rc.id!r}")
+                    else:
+                        renamed[key] = f"{raw.id}.{rc.id}"
+        return renamed
+
+    # --------------------------------------------------------------------------- conditions
+
+    def _condition(self, ref: _CondRef | None) -> Condition | None:
+        if ref is None:
+            return None
+        if ref.offset < 0:
+            pos = self.pos(ref.src, ref.node)
+        else:
+            line, col = _locate(ref.src, ref.node, ref.offset)
+            pos = Pos(ref.src.shown, line, col)
+        if ref.source in self._compiled:
+            hit = self._compiled[ref.source]
+        else:
+            try:
+                parsed = cond.parse(ref.source)
+                if cond.check(parsed, self._names) is not bool:
+                    raise cond.ConditionError("a condition must be true or false, but this is a number", 1)
+                hit = (parsed, cond.compile_node(parsed, self._names.slots))
+            except cond.ConditionError as exc:
+                hit = None
+                if not self.knock_on(exc.name):
+                    line, col = _locate(ref.src, ref.node, max(ref.offset, 0) + exc.column - 1)
+                    self.problems.append(Problem(ref.src.shown, line, col, f"in condition {ref.source!r}: {exc.message}"))
+            self._compiled[ref.source] = hit
+        if hit is None:
+            return None
+        return Condition(ref.source, hit[0], hit[1], pos)
+
+    # --------------------------------------------------------------------------------- text
+
+    def _paragraph(self, para: Para) -> Template:
+        def condition(source: str, offset: int) -> Condition | None:
+            return self._condition(_CondRef(source, para.src, para.node, para.at(offset)))
+
+        def locate(offset: int) -> Pos:
+            return Pos(para.src.shown, *_locate(para.src, para.node, para.at(offset)))
+
+        def error(message: str, offset: int, name: str) -> None:
+            if name and self.knock_on(name):
+                return
+            where = locate(offset)
+            self.problems.append(Problem(where.file, where.line, where.column, message))
+
+        return compile_text(para.text, self._names, condition, error, locate)
+
+    def _templates(self) -> dict[str, Template]:
+        """Every text outside scene bodies that holds braces (titles, labels, reasons, names...), compiled."""
+        out: dict[str, Template] = {}
+        for ref in self.texts:
+            src, node = ref.src, ref.node
+
+            def condition(source: str, offset: int, src: _Src = src, node: ScalarNode = node) -> Condition | None:
+                return self._condition(_CondRef(source, src, node, offset))
+
+            def locate(offset: int, src: _Src = src, node: ScalarNode = node) -> Pos:
+                return Pos(src.shown, *_locate(src, node, offset))
+
+            def error(message: str, offset: int, name: str, locate: Callable[[int], Pos] = locate) -> None:
+                if name and self.knock_on(name):
+                    return
+                where = locate(offset)
+                self.problems.append(Problem(where.file, where.line, where.column, message))
+
+            template = compile_text(ref.source, self._names, condition, error, locate)
+            out.setdefault(ref.source, template)
+        return out
 
 
 def _locate(src: _Src, node: ScalarNode, offset: int) -> tuple[int, int]:
-    """(line, column), 1-based, of ``offset`` characters into a scalar's value, as exactly as its style allows."""
+    """(line, column), 1-based, of ``offset`` characters into a scalar's value, as exactly as its style allows:
+    exact for one-line values and literal blocks, and found line by line for folded and multi-line ones."""
     m = node.start_mark
     style = node.style
     value = node.value
@@ -226,5 +272,29 @@ def _locate(src: _Src, node: ScalarNode, offset: int) -> tuple[int, int]:
         raw = src.line(line)
         indent = len(raw) - len(raw.lstrip(" "))
         return line + 1, indent + 1 + (offset - (before.rfind("\n") + 1))
+    # Folded (>) and multi-line plain or quoted values: walk the source lines, finding each one's words in the
+    # value in order, until the line that holds the offset.
+    first = m.line + 1 if style == ">" else m.line
+    found = 0
+    for n in range(first, node.end_mark.line + 1):
+        raw = src.line(n)
+        if n == m.line:
+            raw = " " * (m.column + (1 if style in ('"', "'") else 0)) + raw[m.column + (1 if style in ('"', "'") else 0) :]
+        content = raw.strip().rstrip("\"'") if n == node.end_mark.line else raw.strip()
+        if not content:
+            continue
+        k = value.find(content, found)
+        if k < 0:
+            break
+        if offset < k + len(content) or n == node.end_mark.line:
+            column = len(raw) - len(raw.lstrip()) + max(offset - k, 0)
+            return n + 1, column + 1
+        found = k + len(content)
     return m.line + 1, m.column + 1
 
+
+class _Anything(frozenset[str]):
+    """A set of names that holds every name (for checks made while part of the story could not be read)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True

@@ -10,12 +10,10 @@ from __future__ import annotations
 import operator
 import os
 from array import array
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import fields
 from functools import partial
-from itertools import chain, groupby, islice, repeat
-from typing import Any, Final, TypeVar
+from itertools import chain, groupby, islice
+from typing import Any, Final
 
 from ..engine import conditions as cond
 from ..engine.model import (
@@ -30,22 +28,18 @@ from ..engine.model import (
     Passage,
     Pos,
     Route,
+    RouteList,
     Scene,
     Story,
     Template,
     Variable,
 )
+from ..engine.text import compile_text
+from .columns import CacheMiss, _build, _groups, _refs, _Tables, _types_ok
 from .errors import Problem
 
-FORMAT = 2
+FORMAT = 3
 _INT: Final = "i"  # the integer block's item type: 32-bit signed
-
-_T = TypeVar("_T")
-
-
-class CacheMiss(Exception):
-    """The cache cannot serve this story (absent, stale, corrupt or unexpected); load it from YAML."""
-
 
 # -------------------------------------------------------------------------------------------- encoding
 #
@@ -59,7 +53,11 @@ class CacheMiss(Exception):
 # table, or -1 for none; a route's target is a row of the scene table, its chance a row of _CHANCES; an
 # effect's kind is an index into _EFFECT_KINDS, its target is its slot's name, and its amount is a whole number,
 # made a yes/no where its "boolean" column says 1. A template's parts are rows of the template_parts table, each a
-# text or, when negative, the slot -1 - part; its names are rows of template_names, each a slot.
+# text or, when negative, the slot -1 - part; its names are rows of template_names, each a slot. A template with
+# spans ({if ...}, {seq: ...}, number forms...) is stored as its source text and compiled again on load, as
+# conditions are; the conditions and alternatives inside spans get their positions back, in order, from spans. Templates
+# are the passages' paragraphs in story order, then the choices' results. The route lists' routes follow the
+# choices' routes in the routes table.
 #
 # A column is [start, length]: its numbers, as they lie; or [start, runs, length]: ``runs`` values, then as many
 # run lengths. Most columns are a few long runs (one file for a thousand scenes, no condition, an empty text,
@@ -67,7 +65,7 @@ class CacheMiss(Exception):
 
 _BLOCKS = ("json", "numbers", "texts")
 _POS = ("file", "line", "column")
-_EFFECT_KINDS = ("trust", "fair", "set", "add")
+_EFFECT_KINDS = ("trust", "fair", "set", "add", "rename")
 _CHANCES = (*range(1, 100), None)  # a route's chance, 1 to 99 percent, is its row + 1; row -1: no chance
 _NUMBER = "number"  # a column of the integer block
 _TEXT = "text"  # a column of the integer block, each a number in the text block
@@ -78,19 +76,21 @@ _TABLES: dict[str, dict[str, str]] = {
         "ending": _TEXT, "passages": _NUMBER, "choices": _NUMBER, "on_enter": _NUMBER,
     },
     "passages": {"paragraphs": _NUMBER, "if": _NUMBER},
-    "templates": {"parts": _NUMBER, "names": _NUMBER},
+    "templates": {"parts": _NUMBER, "names": _NUMBER, "source": _TEXT},
     "template_parts": {"part": _NUMBER},
     "template_names": {"slot": _NUMBER},
     "choices": {
         "id": _TEXT, "key": _TEXT, "label": _TEXT, "reason": _TEXT, "if": _NUMBER, "requires": _NUMBER,
-        "routes": _NUMBER, "effects": _NUMBER,
+        "routes": _NUMBER, "effects": _NUMBER, "result": _NUMBER, "once": _NUMBER, "fallback": _NUMBER,
+        "shared": _TEXT,
     },
     "routes": {"to": _NUMBER, "if": _NUMBER, "chance": _NUMBER},
     "effects": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
     "on_enter": {"kind": _NUMBER, "slot": _NUMBER, "amount": _NUMBER, "boolean": _NUMBER},
     "conditions": {"source": _TEXT},
+    "spans": {},
 }
-for _name in ("scenes", "passages", "choices", "routes", "effects", "on_enter", "conditions"):
+for _name in ("scenes", "passages", "choices", "routes", "effects", "on_enter", "conditions", "spans"):
     _TABLES[_name].update({p: _NUMBER for p in _POS})
 
 
@@ -108,9 +108,12 @@ def encode(
     # Every element of each kind, in story order (children follow their parents, as the counts say).
     scenes = list(story.scenes.values())
     passages = [p for s in scenes for p in s.text]
-    templates = [t for p in passages for t in p.paragraphs]
     choices = [c for s in scenes for c in s.choices]
-    routes = [r for c in choices for r in c.routes]
+    templates = [t for p in passages for t in p.paragraphs] + [t for c in choices for t in c.result]
+    plain = [t for t in templates if not t.source]
+    lists = list(story.routes.values())
+    routes = [r for c in choices for r in c.routes] + [r for rl in lists for r in rl.routes]
+    spans = [x for t in chain(templates, story.templates.values()) if t.source for x in t.positioned()]
     effects = [e for c in choices for e in c.effects]
     on_enter = [e for s in scenes for e in s.on_enter]
     conditions: list[Condition] = []
@@ -155,14 +158,20 @@ def encode(
             "paragraphs": [len(p.paragraphs) for p in passages], "if": rows([p.when for p in passages]),
             **positions(passages),
         },
-        "templates": {"parts": [len(t.parts) for t in templates], "names": [len(t.names) for t in templates]},
-        "template_parts": {"part": [p for t in templates for p in t.parts]},  # made numbers below
-        "template_names": {"slot": [slot_number[n] for t in templates for n in t.names]},
+        "templates": {
+            "parts": [0 if t.source else len(t.parts) for t in templates],
+            "names": [0 if t.source else len(t.names) for t in templates],
+            "source": [t.source for t in templates],
+        },
+        "template_parts": {"part": [p for t in plain for p in t.parts]},  # made numbers below
+        "template_names": {"slot": [slot_number[n] for t in plain for n in t.names]},
         "choices": {
             "id": [c.id for c in choices], "key": [c.key for c in choices], "label": [c.label for c in choices],
             "reason": [c.reason for c in choices], "if": rows([c.visible_if for c in choices]),
             "requires": rows([c.enabled_if for c in choices]), "routes": [len(c.routes) for c in choices],
-            "effects": [len(c.effects) for c in choices], **positions(choices),
+            "effects": [len(c.effects) for c in choices], "result": [len(c.result) for c in choices],
+            "once": [int(c.once) for c in choices], "fallback": [int(c.fallback) for c in choices],
+            "shared": [c.shared for c in choices], **positions(choices),
         },
         "routes": {
             "to": [scene_number[r.target] for r in routes], "if": rows([r.when for r in routes]),
@@ -170,6 +179,7 @@ def encode(
         },
         "effects": effect_table(effects),
         "on_enter": effect_table(on_enter),
+        "spans": positions(spans),
     }
     columns["conditions"] = {"source": [c.source for c in conditions], **positions(conditions)}
 
@@ -207,12 +217,16 @@ def encode(
     data = {
         "files": len(shown),
         "texts": len(texts),
-        "story": [story.id, story.title, story.start, story.fingerprint],
+        "story": [story.id, story.title, story.start, story.fingerprint, story.notice, story.credits],
         "chapters": [[c.id, c.title, c.order, *where(c.pos)] for c in story.chapters.values()],
         "factions": [
-            [f.id, f.name, f.description, f.initial, f.low, f.high, f.slot, *where(f.pos)]
+            [f.id, f.name, f.description, f.initial, f.low, f.high, f.slot, [list(n) for n in f.names], f.name_slot,
+             *where(f.pos)]
             for f in story.factions.values()
         ],
+        "strings": list(story.templates),
+        "route_lists": [[rl.id, rl.chapter, len(rl.routes), *where(rl.pos)] for rl in lists],
+        "renamed": list(story.renamed.items()),
         "variables": [
             [v.id, v.type.__name__, v.default, v.slot, v.description, v.low, v.high, *where(v.pos)]
             for v in story.variables.values()
@@ -227,107 +241,6 @@ def encode(
         ],
     }
     return data, numbers, list(texts)
-
-
-# -------------------------------------------------------------------------------------------- decoding
-#
-# Rebuilding 10,000 scenes makes about 250,000 model objects, and making them is most of a warm load. A frozen
-# dataclass's __init__ assigns each field through object.__setattr__, a Python call per object and then some. Here
-# a whole table's objects are made at once, field by field: map() sets one field on every object through the
-# field's slot descriptor, a loop that stays in C. The objects are the very same (the tests compare a warm story
-# with a cold one field by field, and play them side by side); they are built in half the time.
-
-
-def _build(cls: type[_T], count: int, **columns: Sequence[Any]) -> list[_T]:
-    """``count`` new instances of a frozen, slotted dataclass, each field set from its column (all of them)."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]  # every model class is a dataclass
-    if columns.keys() != set(names):
-        raise CacheMiss(f"the cache does not describe {cls.__name__} as the model does")
-    objects: list[_T] = list(map(object.__new__, repeat(cls, count)))
-    for name in names:
-        values = columns[name]
-        if len(values) != count:
-            raise CacheMiss(f"{cls.__name__}.{name}: {len(values)} values for {count} objects")
-        deque(map(getattr(cls, name).__set__, objects, values), maxlen=0)
-    return objects
-
-
-def _types_ok(values: Sequence[Any], allowed: tuple[type, ...]) -> bool:
-    return set(map(type, values)) <= set(allowed)
-
-
-class _Tables:
-    """The entry's tables, checked for their columns and for equal lengths; a column is read when asked for."""
-
-    def __init__(self, data: dict[str, Any], numbers: Sequence[int]) -> None:
-        raw = data["tables"]
-        if type(raw) is not dict or raw.keys() != _TABLES.keys():
-            raise CacheMiss("unexpected tables")
-        for name, spec in _TABLES.items():
-            columns = raw[name]
-            if type(columns) is not dict or columns.keys() != spec.keys():
-                raise CacheMiss(f"table {name!r} has unexpected columns")
-            lengths = set()
-            for where in columns.values():
-                if type(where) is not list or len(where) not in (2, 3) or not _types_ok(where, (int,)):
-                    raise CacheMiss(f"table {name!r} has a column of an unknown shape")
-                lengths.add(where[-1])
-            if len(lengths) != 1:
-                raise CacheMiss(f"the columns of table {name!r} differ in length")
-        self._raw, self._numbers = raw, numbers
-
-    def length(self, table: str) -> int:
-        return next(iter(self._raw[table].values()))[-1]  # type: ignore[no-any-return]
-
-    def __call__(self, table: str, column: str, lookup: Sequence[_T] | None = None) -> Sequence[Any]:
-        """A column's numbers; with ``lookup``, the item of ``lookup`` each number picks (for a text column, pass
-        the texts). A column of runs looks each run's value up once."""
-        where = self._raw[table][column]
-        if len(where) == 2:
-            rows = _block(self._numbers, *where)
-            return rows if lookup is None else _refs(lookup, rows)
-        start, runs, length = where
-        values: Sequence[Any] = _block(self._numbers, start, runs)
-        counts = _block(self._numbers, start + runs, runs)
-        if sum(counts) != length or (runs and min(counts) < 0):
-            raise CacheMiss("runs that do not add up")
-        if lookup is not None:
-            values = _refs(lookup, values)
-        return list(chain.from_iterable(map(repeat, values, counts)))
-
-
-def _block(numbers: Sequence[int], start: int, length: int) -> Sequence[int]:
-    """``length`` numbers of the integer block from ``start`` (a view: compact, and iterated only once or twice,
-    so its numbers need not all exist as Python objects at once)."""
-    if not 0 <= start <= start + length <= len(numbers):
-        raise CacheMiss("a column outside the integer block")
-    return numbers[start : start + length]
-
-
-def _groups(items: Sequence[_T], counts: Sequence[int]) -> list[tuple[_T, ...]]:
-    """Split ``items`` into consecutive tuples of the given sizes (which must use every item exactly once)."""
-    if sum(counts) != len(items):  # (a negative size makes islice() raise ValueError: a miss too)
-        raise CacheMiss("children do not add up")
-    # Runs of equal sizes (most choices have one route) are cut in one go: zip() over k references to one
-    # iterator takes k consecutive items per tuple.
-    out: list[tuple[_T, ...]] = []
-    it = iter(items)
-    for size, run in groupby(counts):
-        n = len(list(run))  # (counted in C: a generator here cost a tenth of a warm load)
-        if size == 0:
-            out.extend([()] * n)
-        else:
-            chunk = islice(it, n * size)
-            out.extend(zip(*[chunk] * size))
-    return out
-
-
-def _refs(items: Sequence[_T], rows: Sequence[int]) -> list[_T]:
-    """The item of each row: IndexError (a miss) for a row past the end. An entry's rows are never negative
-    except the -1 of an optional reference (give a list ending with what -1 means); a negative row could only come
-    from a forged entry, which the MAC keeps out, and could only pick another item, never break the engine, so the
-    columns are not walked to look for one (min() over each column would cost a tenth of the whole load)."""
-    return list(map(items.__getitem__, rows))
 
 
 def decode(
@@ -355,18 +268,19 @@ def decode(
         return Pos(files[fi], line, column)
 
     # The manifest's parts: few, so built and checked one by one.
-    story_id, title, start, fingerprint = data["story"]
-    text(story_id, title, start, fingerprint)
+    story_id, title, start, fingerprint, notice, credits = data["story"]
+    text(story_id, title, start, fingerprint, notice, credits)
     chapters: dict[str, Chapter] = {}
     for cid, ctitle, order, *at in data["chapters"]:
         text(cid, ctitle)
         whole(order)
         chapters[cid] = Chapter(cid, ctitle, order, pos(*at))
     factions: dict[str, Faction] = {}
-    for fid, name, desc, initial, low, high, slot, *at in data["factions"]:
-        text(fid, name, desc)
-        whole(initial, low, high, slot)
-        factions[fid] = Faction(fid, name, desc, initial, low, high, slot, pos(*at))
+    for fid, name, desc, initial, low, high, slot, other_names, name_slot, *at in data["factions"]:
+        text(fid, name, desc, *chain.from_iterable(other_names))
+        whole(initial, low, high, slot, name_slot)
+        names_ = tuple((n, shown_as) for n, shown_as in other_names)
+        factions[fid] = Faction(fid, name, desc, initial, low, high, slot, pos(*at), names_, name_slot)
     variables: dict[str, Variable] = {}
     for vid, vtype, default, slot, desc, low, high, *at in data["variables"]:
         text(vid, desc)
@@ -390,8 +304,11 @@ def decode(
     defaults, slot_names, lows, highs = (tuple(x) for x in data["slots"])
     text(*slot_names)
     slots = {name: i for i, name in enumerate(slot_names)}
-    if not len(slots) == len(defaults) == len(lows) == len(highs) == len(factions) + len(variables):
+    name_slots = {f"{f.id}:name": f.name_slot for f in factions.values() if f.name_slot >= 0}
+    if not len(slots) == len(defaults) == len(lows) == len(highs) == len(factions) + len(variables) + len(name_slots):
         raise CacheMiss("slots do not match the factions and variables")
+    if any(slots.get(name) != slot for name, slot in name_slots.items()):
+        raise CacheMiss("a faction's name slot is not there")
     items: list[Faction | Variable] = [*factions.values(), *variables.values()]
     for item in items:
         if slots.get(item.id) != item.slot:
@@ -400,7 +317,7 @@ def decode(
         raise CacheMiss("unexpected slot values")
 
     # The scenes' parts: many, so built a whole table at a time.
-    col = _Tables(data, numbers)
+    col = _Tables(data, numbers, _TABLES)
 
     def positions(table: str) -> list[Pos]:
         # tuple.__new__ through partial(): every Pos made in C (the integer block holds only ints).
@@ -410,13 +327,18 @@ def decode(
     # Conditions are compiled again from their source; identical sources share one parse, as in a cold load.
     sources = col("conditions", "source", texts)
     compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
-    for source in set(sources):
-        node = cond.parse(source)
-        for name in cond.names_in(node):
-            if name not in slots:
-                raise CacheMiss(f"unknown name {name!r} in a cached condition")
-        compiled[source] = (node, cond.compile_node(node, slots))
-    nodes, tests = zip(*map(compiled.__getitem__, sources)) if sources else ((), ())
+
+    def compile_condition(source: str) -> tuple[cond.Node, cond.Evaluator]:
+        hit = compiled.get(source)
+        if hit is None:
+            node = cond.parse(source)
+            for name in cond.names_in(node):
+                if name not in slots:
+                    raise CacheMiss(f"unknown name {name!r} in a cached condition")
+            hit = compiled[source] = (node, cond.compile_node(node, slots))
+        return hit
+
+    nodes, tests = zip(*map(compile_condition, sources)) if sources else ((), ())
     conditions = _build(
         Condition, len(sources), source=sources, node=nodes, test=tests, pos=positions("conditions")
     )
@@ -434,48 +356,117 @@ def decode(
             amounts = [bool(a) if b else a for a, b in zip(amounts, booleans)]
         return _build(
             Effect, col.length(table), kind=col(table, "kind", _EFFECT_KINDS),
-            target=_refs(slot_names, slots_), slot=slots_, amount=amounts, pos=positions(table),
+            target=_refs(targets, slots_), slot=slots_, amount=amounts, pos=positions(table),
         )
 
-    scene_ids = col("scenes", "id", texts)
-    routes = _build(
-        Route, col.length("routes"), target=col("routes", "to", scene_ids),
-        when=col("routes", "if", condition_rows), chance=col("routes", "chance", _CHANCES), pos=positions("routes"),
-    )
-    keys = col("choices", "key", texts)
-    choices = _build(
-        Choice, col.length("choices"), id=col("choices", "id", texts), label=col("choices", "label", texts),
-        routes=_groups(routes, col("choices", "routes")),
-        effects=_groups(effects("effects"), col("choices", "effects")),
-        visible_if=col("choices", "if", condition_rows),
-        enabled_if=col("choices", "requires", condition_rows),
-        reason=col("choices", "reason", texts), key=keys, pos=positions("choices"),
-    )
+    targets = [name.partition(":")[0] for name in slot_names]  # a faction's name slot is 'faction:name'
 
-    # A part is a text, or the slot -1 - part: one list that ends with the slots in reverse serves both. Slots are
-    # indexes at play time (Template.render), so here a part is checked to be one or the other.
+    # Templates: the plain ones built from their parts, those with spans compiled again from their source (the
+    # conditions inside them take their positions back in order).
     rows = col("template_parts", "part")
     if rows and not -len(slot_names) <= min(rows) <= max(rows) < len(texts):
         raise CacheMiss("a part of a text that is not there")
     parts = _refs([*texts, *range(len(slot_names) - 1, -1, -1)], rows)
     names = col("template_names", "slot", slot_names)
+    template_sources = col("templates", "source", texts)
     templates = _build(
         Template, col.length("templates"), parts=_groups(parts, col("templates", "parts")),
-        names=_groups(names, col("templates", "names")),
+        names=_groups(names, col("templates", "names")), source=template_sources,
     )
+    span_positions = iter(positions("spans"))
+    text_names = cond.Names(slots, {**{f: int for f in factions}, **{v.id: v.type for v in variables.values()}},
+                            frozenset(), frozenset())
+
+    def span_condition(source: str, offset: int) -> Condition:
+        return Condition(source, *compile_condition(source), next(span_positions))
+
+    def unexpected(message: str, offset: int, name: str) -> None:
+        raise CacheMiss(f"a cached text does not compile: {message}")
+
+    def compile_rich(source: str) -> Template:
+        return compile_text(source, text_names, span_condition, unexpected, lambda offset: next(span_positions))
+
+    if any(template_sources):
+        templates = [compile_rich(t.source) if t.source else t for t in templates]
+    strings = data["strings"]
+    text(*strings)
+    story_templates = {source: compile_rich(source) for source in strings}
+    if next(span_positions, None) is not None:
+        raise CacheMiss("span positions left over")
+    varying = {id(t) for t in templates if t.source and t.varies}
+    varying_strings = {source for source, t in story_templates.items() if t.varies}
+
+    paragraph_counts = col("passages", "paragraphs")
+    n_paragraphs = sum(paragraph_counts)
     passages = _build(
-        Passage, col.length("passages"), paragraphs=_groups(templates, col("passages", "paragraphs")),
+        Passage, col.length("passages"), paragraphs=_groups(templates[:n_paragraphs], paragraph_counts),
         when=col("passages", "if", condition_rows), pos=positions("passages"),
     )
+
+    scene_ids = col("scenes", "id", texts)
+    all_routes = _build(
+        Route, col.length("routes"), target=col("routes", "to", scene_ids),
+        when=col("routes", "if", condition_rows), chance=col("routes", "chance", _CHANCES), pos=positions("routes"),
+    )
+    route_counts = col("choices", "routes")
+    n_routes = sum(route_counts)
+    keys = col("choices", "key", texts)
+    results = _groups(templates[n_paragraphs:], col("choices", "result"))
+    n_choices = col.length("choices")
+    renamed = dict(data["renamed"])
+    text(*renamed, *renamed.values())
+    former: dict[str, list[str]] = {}
+    for old, new in renamed.items():
+        former.setdefault(new, []).append(old.rpartition(".")[2])
+    flags = col("choices", "once"), col("choices", "fallback")
+    if not set(chain(*flags)) <= {0, 1}:
+        raise CacheMiss("a flag neither 0 nor 1")
+    labels, reasons = col("choices", "label", texts), col("choices", "reason", texts)
+    choices = _build(
+        Choice, n_choices, id=col("choices", "id", texts), label=labels,
+        routes=_groups(all_routes[:n_routes], route_counts),
+        effects=_groups(effects("effects"), col("choices", "effects")),
+        visible_if=col("choices", "if", condition_rows),
+        enabled_if=col("choices", "requires", condition_rows),
+        reason=reasons, key=keys, pos=positions("choices"),
+        once=list(map(bool, flags[0])), fallback=list(map(bool, flags[1])), result=results,
+        shared=col("choices", "shared", texts),
+        formerly=[tuple(former[k]) if k in former else () for k in keys] if former else [()] * n_choices,
+        counted=[any(id(t) in varying for t in r) for r in results] if varying else [False] * n_choices,
+    )
+    list_routes = iter(all_routes[n_routes:])
+    route_lists: dict[str, RouteList] = {}
+    for rid, chapter, count, *at in data["route_lists"]:
+        text(rid, chapter)
+        whole(count)
+        route_lists[rid] = RouteList(rid, tuple(islice(list_routes, count)), chapter, pos(*at))
+    if next(list_routes, None) is not None:
+        raise CacheMiss("routes left over")
 
     choice_counts = col("scenes", "choices")
     choice_groups = _groups(choices, choice_counts)
     chapter_ids, location_ids, ending_ids = (col("scenes", c, texts) for c in ("chapter", "location", "ending"))
+    scene_text = _groups(passages, col("scenes", "passages"))
+    titles, places, dates = (col("scenes", c, texts) for c in ("title", "place", "date"))
+    n_scenes = len(scene_ids)
+    if varying or varying_strings:
+        counted = [
+            any(id(t) in varying for p in text_ for t in p.paragraphs)
+            or bool(varying_strings.intersection((title_, place, date)))
+            or any(c.label in varying_strings or c.reason in varying_strings for c in group)
+            for text_, title_, place, date, group in zip(scene_text, titles, places, dates, choice_groups)
+        ]
+    else:
+        counted = [False] * n_scenes
     scenes_list = _build(
-        Scene, len(scene_ids), id=scene_ids, title=col("scenes", "title", texts), chapter=chapter_ids,
-        text=_groups(passages, col("scenes", "passages")), choices=choice_groups,
-        on_enter=_groups(effects("on_enter"), col("scenes", "on_enter")), place=col("scenes", "place", texts),
-        date=col("scenes", "date", texts), location=location_ids, ending=ending_ids, pos=positions("scenes"),
+        Scene, n_scenes, id=scene_ids, title=titles, chapter=chapter_ids,
+        text=scene_text, choices=choice_groups,
+        on_enter=_groups(effects("on_enter"), col("scenes", "on_enter")), place=places,
+        date=dates, location=location_ids, ending=ending_ids, pos=positions("scenes"),
+        formerly=[tuple(former[sid]) if sid in former else () for sid in scene_ids] if former else [()] * n_scenes,
+        counted=counted,
+        simple=[not any(c.once or c.fallback for c in group) for group in choice_groups] if any(chain(*flags))
+        else [True] * n_scenes,
     )
     scenes = dict(zip(scene_ids, scenes_list))
 
@@ -495,8 +486,11 @@ def decode(
         text(name, message, severity)
         at = pos(fi, line, column)
         problems.append(Problem(at.file if fi >= 0 else name, line, column, message, severity))
+    if not set(renamed.values()) <= scenes.keys() | set(keys):
+        raise CacheMiss("a former id of nothing")
     story = Story(
         story_id, title, start, chapters, factions, variables, endings, locations, glossary, scenes, fingerprint,
-        os.path.abspath(root), tuple(shown[1:]), defaults, slot_names, lows, highs,
+        os.path.abspath(root), tuple(shown[1:]), defaults, slot_names, lows, highs, notice, credits,
+        story_templates, route_lists, renamed,
     )
     return story, problems

@@ -43,10 +43,11 @@ class Problem:
 
 
 class StoryError(Exception):
-    """A story that cannot be loaded; ``problems`` lists every error found, sorted."""
+    """A story that cannot be loaded; ``problems`` lists every error found, in the order given (the loader's:
+    the manifest's first, then by place)."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = list(problems)
         first = str(self.problems[0]) if self.problems else "story could not be loaded"
         more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
         super().__init__(first + more)
@@ -56,6 +57,16 @@ class StoryError(Exception):
         n = sum(1 for p in self.problems if p.severity == "error")
         lines.append(f"{n} error{'s' if n != 1 else ''}")
         return "\n".join(lines)
+
+
+FOLLOW = " follow from this"  # ends the line that counts the errors a broken definition causes
+
+
+def sort_problems(problems: Iterable[Problem], manifest: str = "") -> list[Problem]:
+    """Problems without repeats, in reading order, the manifest's first: a broken definition there is the cause of
+    what follows, so it leads, and the line counting its knock-on errors comes right after it."""
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.file != manifest, p.file, p.line, p.column, FOLLOW in p.message, p))
 
 
 def did_you_mean(word: str, pool: Iterable[str]) -> str | None:

@@ -1,10 +1,11 @@
-"""Reading the manifest, ``story.yaml``: the story's id and start, chapters, factions, variables, endings,
-locations and glossary."""
+"""Reading the manifest, ``story.yaml``: the story's id, start, notice and credits, chapters, factions,
+variables, endings, locations, glossary and story-wide route lists."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -12,8 +13,9 @@ from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Va
 from .errors import did_you_mean, hint
 from .nodes import NodeReader, _Src
 
-MANIFEST_KEYS = ("story", "chapters", "factions", "variables", "endings", "locations", "glossary")
-STORY_KEYS = ("id", "title", "start")
+MANIFEST_KEYS = ("story", "chapters", "factions", "variables", "endings", "locations", "glossary", "routes")
+STORY_KEYS = ("id", "title", "start", "notice", "credits")
+FACTION_KEYS = ("name", "description", "initial", "range", "names")
 
 
 class ManifestReader(NodeReader):
@@ -24,7 +26,7 @@ class ManifestReader(NodeReader):
         if top is None:
             return
         if "story" in top:
-            story = self.mapping(src, top["story"][1], "'story'", STORY_KEYS, STORY_KEYS)
+            story = self.mapping(src, top["story"][1], "'story'", STORY_KEYS, ("id", "title", "start"))
             if story:
                 if "id" in story:
                     sid = self.text(src, story["id"][1], "story id")
@@ -36,6 +38,9 @@ class ManifestReader(NodeReader):
                 if "start" in story:
                     self.start = self.ident(src, story["start"][1], "start scene") or ""
                     self.start_pos = self.pos(src, story["start"][1])
+                for key in ("notice", "credits"):
+                    if key in story:
+                        setattr(self, key, self.text(src, story[key][1], f"story {key}", empty_ok=True) or "")
         if "chapters" in top:
             orders: dict[int, str] = {}
             for knode, vnode in self.entries(src, top["chapters"][1], "'chapters'"):
@@ -43,13 +48,16 @@ class ManifestReader(NodeReader):
                 m = self.mapping(src, vnode, f"chapter {knode.value!r}", ("title", "order"), ("title", "order"))
                 if cid is None or m is None:
                     continue
-                title = self.text(src, m["title"][1], "chapter title") if "title" in m else None
+                before = len(self.problems)
+                title = self.player_text(src, m["title"][1], "chapter title") if "title" in m else None
                 order = self.integer(src, m["order"][1], "chapter order") if "order" in m else None
                 if order is not None and order in orders:
                     self.error(src, m["order"][1], f"chapter order {order} is used twice ({orders[order]!r} and {cid!r})")
                 if title is not None and order is not None:
                     orders[order] = cid
                     self.chapters[cid] = Chapter(cid, title, order, self.pos(src, knode))
+                else:
+                    self.mark_broken(cid, before)
         if "factions" in top:
             fnode = top["factions"][1]
             if isinstance(fnode, MappingNode) and not fnode.value:
@@ -59,22 +67,27 @@ class ManifestReader(NodeReader):
         if "variables" in top:
             for knode, vnode in self.entries(src, top["variables"][1], "'variables'"):
                 self.read_variable(src, knode, vnode)
+        self.name_slots()
         if "endings" in top:
             for knode, vnode in self.entries(src, top["endings"][1], "'endings'"):
                 eid = self.ident(src, knode, "ending id")
+                before = len(self.problems)
                 m = self.mapping(src, vnode, f"ending {knode.value!r}", ("title",), ("title",))
-                if eid and m and "title" in m:
-                    t = self.text(src, m["title"][1], "ending title")
-                    if t is not None:
-                        self.endings[eid] = Ending(eid, t, self.pos(src, knode))
+                t = self.player_text(src, m["title"][1], "ending title") if eid and m and "title" in m else None
+                if eid and t is not None:
+                    self.endings[eid] = Ending(eid, t, self.pos(src, knode))
+                elif eid:
+                    self.mark_broken(eid, before)
         if "locations" in top:
             for knode, vnode in self.entries(src, top["locations"][1], "'locations'"):
                 lid = self.ident(src, knode, "location id")
+                before = len(self.problems)
                 m = self.mapping(src, vnode, f"location {knode.value!r}", ("name",), ("name",))
-                if lid and m and "name" in m:
-                    t = self.text(src, m["name"][1], "location name")
-                    if t is not None:
-                        self.locations[lid] = Location(lid, t, self.pos(src, knode))
+                t = self.text(src, m["name"][1], "location name") if lid and m and "name" in m else None
+                if lid and t is not None:
+                    self.locations[lid] = Location(lid, t, self.pos(src, knode))
+                elif lid:
+                    self.mark_broken(lid, before)
         if "glossary" in top:
             first_at: dict[str, tuple[str, int]] = {}
             for knode, vnode in self.entries(src, top["glossary"][1], "'glossary'"):
@@ -99,15 +112,36 @@ class ManifestReader(NodeReader):
                     continue
                 if body is not None and kind is not None:
                     self.glossary[term] = GlossaryEntry(term, body, kind, self.pos(src, knode))
+        if "routes" in top:
+            self.read_route_lists(src, top["routes"][1], "")
         self.manifest_ok = True
+
+    def mark_broken(self, name: str, problems_before: int) -> None:
+        """Note that ``name``'s definition failed (with the first problem since ``problems_before``), so the errors
+        that only follow from it are counted under it rather than listed."""
+        if len(self.problems) > problems_before and name not in self.broken:
+            self.broken[name] = self.problems[problems_before]
 
     def read_faction(self, src: _Src, knode: ScalarNode, vnode: Node) -> None:
         fid = self.ident(src, knode, "faction id")
-        m = self.mapping(src, vnode, f"faction {knode.value!r}", ("name", "description", "initial", "range"), ("name", "description"))
+        before = len(self.problems)
+        self._read_faction(src, knode, vnode, fid)
+        if fid is not None and fid not in self.factions:
+            self.mark_broken(fid, before)
+
+    def _read_faction(self, src: _Src, knode: ScalarNode, vnode: Node, fid: str | None) -> None:
+        m = self.mapping(src, vnode, f"faction {knode.value!r}", FACTION_KEYS, ("name", "description"))
         if fid is None or m is None:
             return
-        name = self.text(src, m["name"][1], "faction name") if "name" in m else None
+        name = self.player_text(src, m["name"][1], "faction name") if "name" in m else None
         desc = self.text(src, m["description"][1], "faction description") if "description" in m else None
+        names: list[tuple[str, str]] = []
+        if "names" in m:
+            for nk, nv in self.entries(src, m["names"][1], f"'names' of faction {fid!r}"):
+                nid = self.ident(src, nk, "name id")
+                other = self.player_text(src, nv, "faction name")
+                if nid is not None and other is not None:
+                    names.append((nid, other))
         low, high = 0, 100
         if "range" in m:
             r = self.int_range(src, m["range"][1], "faction range")
@@ -120,10 +154,21 @@ class ManifestReader(NodeReader):
                 self.error(src, m["initial"][1], f"initial trust {i} is outside the range {low}..{high}")
             elif i is not None:
                 initial = i
-        # A faction with a mistake in it is still declared (the mistake is reported above, so the story does not
-        # load): every use of it elsewhere must not also be reported as an unknown faction.
-        self.factions[fid] = Faction(fid, name or fid, desc or "", initial, low, high, self._slot, self.pos(src, knode))
+        # A faction with a mistake in its fields is still declared (the mistake is reported above, so the story does
+        # not load): one mistake, one message, not also "unknown faction" wherever it is used.
+        self.factions[fid] = Faction(
+            fid, name or fid, desc or "", initial, low, high, self._slot, self.pos(src, knode), tuple(names),
+            -1 if not names else 0,
+        )
         self._slot += 1
+
+    def name_slots(self) -> None:
+        """Give each faction with other names a slot for which name it has now, after the variables' slots (so
+        they keep the numbers they always had)."""
+        for fid, faction in self.factions.items():
+            if faction.names:
+                self.factions[fid] = replace(faction, name_slot=self._slot)
+                self._slot += 1
 
     def int_range(self, src: _Src, node: Node, what: str) -> tuple[int, int] | None:
         if not isinstance(node, SequenceNode) or len(node.value) != 2 or not self.tag_ok(src, node):
@@ -140,6 +185,12 @@ class ManifestReader(NodeReader):
 
     def read_variable(self, src: _Src, knode: ScalarNode, vnode: Node) -> None:
         vid = self.ident(src, knode, "variable id")
+        before = len(self.problems)
+        self._read_variable(src, knode, vnode, vid)
+        if vid is not None and vid not in self.variables:
+            self.mark_broken(vid, before)
+
+    def _read_variable(self, src: _Src, knode: ScalarNode, vnode: Node, vid: str | None) -> None:
         m = self.mapping(src, vnode, f"variable {knode.value!r}", ("type", "default", "range", "description"), ("type", "default"))
         if vid is None or m is None or "type" not in m or "default" not in m:
             return
@@ -178,5 +229,3 @@ class ManifestReader(NodeReader):
         # Variables take the slots after the factions' (factions are read first), in manifest order.
         self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, self._slot, desc, low, high, self.pos(src, knode))
         self._slot += 1
-
-    # ---------------------------------------------------------------------------- scene files

@@ -17,7 +17,7 @@ from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Po
 from .errors import Problem, did_you_mean, hint
 
 if TYPE_CHECKING:
-    from .scenes import RawScene
+    from .scenes import RawRouteList, RawScene
 
 ID_RE = re.compile(r"[a-z][a-z0-9_]*\Z")
 INT_RE = re.compile(r"[+-]?(0|[1-9][0-9]*)\Z")
@@ -54,11 +54,25 @@ class _Src:
 
 @dataclass(slots=True)
 class _CondRef:
+    """A condition to compile once every name is known. ``offset`` is where it starts inside the node's value
+    when it sits inside text (``{if cond: ...}``); -1 for a condition that is the whole value."""
+
     source: str
     src: _Src
     node: ScalarNode
+    offset: int = -1
+    segments: tuple[tuple[int, int], ...] = ()  # for text: (offset in the paragraph, offset in the value) pairs
 
 
+@dataclass(slots=True)
+class _TextRef:
+    """A text the player reads outside a scene's body (a title, a label, a name...) that holds braces: compiled
+    into a template once every name is known. ``what`` names it in messages."""
+
+    source: str
+    src: _Src
+    node: ScalarNode
+    what: str
 
 
 class NodeReader:
@@ -76,13 +90,44 @@ class NodeReader:
         self.title = ""
         self.start = ""
         self.start_pos: Pos | None = None
+        self.notice = ""
+        self.credits = ""
         self.manifest_ok = False
         # Set when a scene file could not be read at all: references into it would be reported falsely.
         self.files_failed = False
         self.scenes: list[RawScene] = []
         self._slot = 0
+        self.texts: list[_TextRef] = []
+        self.route_lists: dict[str, RawRouteList] = {}
+        # Names whose definition is broken (id -> where): errors that only repeat "unknown name" for them are
+        # counted under the cause instead of burying it (see ``knock_on``).
+        self.broken: dict[str, Problem] = {}
+        self.knock_ons: dict[str, int] = {}
+
+    def read_route_lists(self, src: _Src, node: Node, chapter: str) -> None:
+        """Read named route lists (the manifest's, or a scene file's for its chapter); see ``SceneReader``."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------------------- helpers
+
+    def knock_on(self, name: str) -> bool:
+        """True (and counted) when an error about ``name`` only follows from its broken definition."""
+        if name in self.broken:
+            self.knock_ons[name] = self.knock_ons.get(name, 0) + 1
+            return True
+        return False
+
+    def player_text(self, src: _Src, node: Node, what: str, *, empty_ok: bool = False) -> str | None:
+        """Text a player reads (a title, a label...): never blank, and noted for compiling when it has braces."""
+        v = self.text(src, node, what, empty_ok=empty_ok)
+        if v is None or not isinstance(node, ScalarNode):
+            return v
+        if not v.strip() and not (empty_ok and not v):
+            self.error(src, node, f"{what} is empty")
+            return None
+        if "{" in v or "}" in v:
+            self.texts.append(_TextRef(v, src, node, what))
+        return v
 
     def error(self, src: _Src, node: Node | None, message: str, line: int = 0, col: int = 0) -> None:
         if node is not None:

@@ -208,20 +208,24 @@ def redact_outside(root: str, problems: list[Problem], files: Iterable[str]) -> 
     if not outside:
         return problems
     named = {Problem(f, 0, 0, "").file for f in outside}  # as a problem spells the name (control characters escaped)
-    kept = [p for p in problems if p.file not in named]
-    for name in sorted(named):
-        mine = [p for p in problems if p.file == name]
-        if not mine:
-            continue
-        first = min(mine)
-        severity = "error" if any(p.severity == "error" for p in mine) else "warning"
-        n = len(mine)
-        kept.append(
-            Problem(
-                name, first.line, first.column,
-                f"{n} problem{'s' if n != 1 else ''} in this file, which is outside the story folder (reached through a "
-                "symbolic link), so its content is not shown here; open the file itself, or copy it into the story",
-                severity,
+    mine: dict[str, list[Problem]] = {}
+    for p in problems:
+        if p.file in named:
+            mine.setdefault(p.file, []).append(p)
+    out: list[Problem] = []
+    for p in problems:  # in the order given (the loader's: the manifest's first, then by place)
+        if p.file not in named:
+            out.append(p)
+        elif p is mine[p.file][0]:
+            theirs = mine[p.file]
+            n = len(theirs)
+            out.append(
+                Problem(
+                    p.file, p.line, p.column,
+                    f"{n} problem{'s' if n != 1 else ''} in this file, which is outside the story folder (reached "
+                    "through a symbolic link), so its content is not shown here; open the file itself, or copy it "
+                    "into the story",
+                    "error" if any(q.severity == "error" for q in theirs) else "warning",
+                )
             )
-        )
-    return sorted(kept)
+    return out

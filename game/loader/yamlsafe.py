@@ -121,7 +121,7 @@ def compose(text: str, shown: str) -> tuple[yaml.Node | None, list[Problem]]:
                 return None, [problem]
         node = yaml.compose(text, Loader=_NodeLoader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_from_yaml_error(exc, shown)]
+        return None, [_from_yaml_error(exc, shown, text)]
     except yaml.reader.ReaderError as exc:
         return None, [_from_reader_error(exc, text, shown)]
     except yaml.YAMLError as exc:  # errors without a mark
@@ -232,6 +232,7 @@ _FRIENDLY = (
     ("expected a single document", "more than one YAML document ('---') in one file"),
     ("exceeded maximum nesting depth", f"YAML is nested too deeply (limit {MAX_NESTING} levels)"),
     ("found duplicate anchor", "an anchor (&name) is defined twice; give each anchor its own name"),
+    ("expected <block end>, but found '?'", "a key whose indentation fits no mapping here; line it up with the other keys of the mapping it belongs to"),
 )
 
 
@@ -241,11 +242,30 @@ def _where(event: yaml.Event) -> tuple[int, int]:
     return (m.line + 1, m.column + 1) if m is not None else (0, 0)
 
 
-def _from_yaml_error(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+_SPAN = re.compile(r"\{\s*(if\s|seq\s*:|cycle\s*:|once\s*:|shuffle\s*:|em\s*:)")
+_KEY = re.compile(r"\s*(?:-\s+)*[^\s#'\"{\[][^:#]*?:(?:\s|$)")
+
+
+def _colon_hint(text: str, line: int, column: int) -> str:
+    """What an unexpected ':' means on its line: inside a span, inside plain text, or a key indented wrongly."""
+    lines = text.split("\n")
+    here = lines[line] if 0 <= line < len(lines) else ""
+    if _SPAN.search(here[:column]):
+        return "a ':' inside a span ({if ...: ...}) ends YAML's plain text: quote the value (\"...\") or write it as a block (|)"
+    key = _KEY.match(here)
+    if key is not None and column < key.end() - 1:
+        return "a key where YAML does not expect one: this line is indented deeper than the key above it; line it up with the other keys of its mapping"
+    return "a ':' where YAML does not expect one; quote text that contains ': '"
+
+
+def _from_yaml_error(exc: yaml.MarkedYAMLError, shown: str, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
     message = problem or context or "invalid YAML"
+    if "mapping values are not allowed" in message and exc.problem_mark is not None:
+        message = _colon_hint(text, exc.problem_mark.line, exc.problem_mark.column)
+        return Problem(shown, exc.problem_mark.line + 1, exc.problem_mark.column + 1, f"YAML syntax: {message}")
     for needle, better in _FRIENDLY:
         if needle in message or needle in context:
             message = better

@@ -236,11 +236,10 @@ def _norm(text: str) -> str:
 
 def screen_text(game: Game) -> str:
     """What a player reads at this point: the scene's title and text, the ending or the choices' labels."""
-    scene = game.scene
-    parts = [scene.title, *game.text()]
+    parts = [game.header().title, *game.text()]
     ending = game.ending
     if ending is not None:
-        parts.append(ending.title)
+        parts.append(game.ending_title())
     else:
         parts.extend(v.label for v in game.choices())
     return "\n".join(parts)

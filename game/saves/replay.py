@@ -194,7 +194,7 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         view = next(v for v in game.choices() if v.id == item.choice)
         outcome = game.choose(item.choice)
         steps += 1
-        out.choice(view, outcome)
+        out.choice(view, outcome, game)
         out.scene(game)
     text = out.text()
     if failure is None and pt.transcript is not None:

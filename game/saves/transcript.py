@@ -23,17 +23,20 @@ class Transcript:
     def scene(self, game: Game) -> None:
         story, scene = self.story, game.scene
         chapter = story.chapters.get(scene.chapter)
+        header = game.header()
         if chapter is not None and chapter.id != self._chapter:
             self._chapter = chapter.id
-            self.lines += ["", f"=== Chapter {chapter.order}: {_line(chapter.title)} ==="]
-        where = ", ".join(_line(x) for x in (scene.place, scene.date) if x)
-        self.lines += ["", f"## {_line(scene.title)}" + (f" ({where})" if where else ""), ""]
+            self.lines += ["", f"=== Chapter {chapter.order}: {_line(header.chapter)} ==="]
+        where = ", ".join(_line(x) for x in (header.place, header.date) if x)
+        self.lines += ["", f"## {_line(header.title)}" + (f" ({where})" if where else ""), ""]
         for paragraph in game.text():
             self.lines += [_line(paragraph), ""]
         ending = game.ending
         if ending is not None:
-            self.lines.append(f"*** Ending: {_line(ending.title)} ***")
-            trust = "; ".join(f"{_line(f.name)} {game.state.values[f.slot]}" for f in story.factions.values())
+            self.lines.append(f"*** Ending: {_line(game.ending_title())} ***")
+            trust = "; ".join(
+                f"{_line(game.faction_name(f.id))} {game.state.values[f.slot]}" for f in story.factions.values()
+            )
             self.lines.append(f"Final trust: {trust}.")
             self.lines.append(f"{game.turn} choice{'s' if game.turn != 1 else ''}.")
             return
@@ -43,13 +46,20 @@ class Transcript:
                 line += f" (unavailable: {_line(v.reason)})"
             self.lines.append(line)
 
-    def choice(self, view: ChoiceView | None, outcome: Outcome) -> None:
+    def choice(self, view: ChoiceView | None, outcome: Outcome, game: Game) -> None:
+        """The choice taken, its result (the aftermath the story tells) and what it changed."""
         label = f"{view.number}. {_line(view.label)}" if view is not None else outcome.choice
         self.lines += ["", f"> {label}  [{outcome.scene_from}.{outcome.choice}]"]
+        for paragraph in outcome.result:
+            self.lines += ["", _line(paragraph)]
+        if outcome.result and (outcome.trust or outcome.names):
+            self.lines.append("")
         for change in outcome.trust:
             sign = "+" if change.delta > 0 else ""
-            name = _line(self.story.factions[change.faction].name)
+            name = _line(game.faction_name(change.faction))
             self.lines.append(f"  {name}: {sign}{change.delta}, now {change.after}.")
+        for renamed in outcome.names:
+            self.lines.append(f"  {_line(renamed.before)} are now {_line(renamed.after)}.")
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -78,7 +88,7 @@ def transcript(story: Story, seed: int, log: Iterable[tuple[str, str] | str]) ->
             outcome = game.choose(choice_id)
         except ChoiceError as exc:
             raise ReplayError(i, scene_id, choice_id, str(exc)) from None
-        out.choice(view, outcome)
+        out.choice(view, outcome, game)
         out.scene(game)
     return out.text()
 

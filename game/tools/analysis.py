@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ..engine import Choice, Condition, Effect, Scene, Story
-from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, Unary
+from ..engine.conditions import Binary, Bool, Call, Func, Name, Node, Num, Unary
 from ..engine.game import apply_effects
 
 INF = float("inf")
@@ -150,7 +150,8 @@ def on_cycles(nodes: Iterable[str], successors: dict[str, list[str]]) -> set[str
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """Where a condition sits: in which scene, and as what (``passage``, ``if``, ``requires`` or ``route``)."""
+    """Where a condition sits: in which scene, and as what (``passage``, ``if``, ``requires`` or ``route``; and,
+    inside text, ``text``, ``label`` or ``result``)."""
 
     scene: Scene
     role: str
@@ -172,6 +173,34 @@ def condition_sites(scene: Scene) -> Iterator[Site]:
         for k, route in enumerate(choice.routes):
             if route.when is not None:
                 yield Site(scene, "route", route.when, choice, k)
+
+
+def text_sites(story: Story, scene: Scene) -> Iterator[Site]:
+    """The conditions of ``{if ...}`` spans in the text a player reads in ``scene``: its title, place, date and
+    body (``text``: read as the scene is entered), its choices' labels and reasons (``label``), and their results
+    (``result``: read after the choice's effects). Text never decides where the story goes, so only the tools that
+    judge conditions look at these; quicktest's search leaves them out."""
+    templates = story.templates
+    for source in (scene.title, scene.place, scene.date):
+        template = templates.get(source)
+        if template is not None and template.source:
+            for c in template.conditions():
+                yield Site(scene, "text", c)
+    for passage in scene.text:
+        for para in passage.paragraphs:
+            if para.source:
+                for c in para.conditions():
+                    yield Site(scene, "text", c)
+    for choice in scene.choices:
+        for source in (choice.label, choice.reason):
+            template = templates.get(source)
+            if template is not None and template.source:
+                for c in template.conditions():
+                    yield Site(scene, "label", c, choice)
+        for para in choice.result:
+            if para.source:
+                for c in para.conditions():
+                    yield Site(scene, "result", c, choice)
 
 
 def calls_in(node: Node) -> set[tuple[str, str]]:
@@ -228,7 +257,7 @@ def value_ranges(
                 fair_up.add(s)
             elif int(e.amount) < 0:
                 fair_down.add(s)
-        elif e.kind == "set":
+        elif e.kind in ("set", "rename"):
             sets.setdefault(s, set()).add(e.amount)
     out: dict[int, Abstract] = {}
     for f in story.factions.values():
@@ -240,6 +269,9 @@ def value_ranges(
         if s in fair_up:
             hi = f.high
         out[s] = Interval(lo, hi)
+        if f.name_slot >= 0:  # which of its names a faction has: 0 to start with, or a rename's number
+            named = {0} | {int(x) for x in sets.get(f.name_slot, ())}
+            out[f.name_slot] = Interval(min(named), max(named))
     for v in story.variables.values():
         s = v.slot
         starts = {v.default} | sets.get(s, set())
@@ -289,6 +321,11 @@ def abstract_eval(node: Node, story: Story, ranges: dict[int, Abstract] | Env, f
         return ranges[item.slot]
     if isinstance(node, Call):
         return facts.call(node)
+    if isinstance(node, Func):
+        x, y = (abstract_eval(arg, story, ranges, facts) for arg in node.args)
+        assert isinstance(x, Interval) and isinstance(y, Interval)
+        pick = min if node.func == "min" else max
+        return Interval(pick(x.lo, y.lo), pick(x.hi, y.hi))
     if isinstance(node, Unary):
         x = abstract_eval(node.operand, story, ranges, facts)
         if node.op == "not":
@@ -382,7 +419,7 @@ def _apply(story: Story, effects: Iterable[Effect], env: Env) -> Env:
     out = list(env)
     for e in effects:
         cur = out[e.slot]
-        if e.kind == "set":
+        if e.kind in ("set", "rename"):
             out[e.slot] = frozenset((bool(e.amount),)) if isinstance(cur, frozenset) else Interval(e.amount, e.amount)
         elif isinstance(cur, Interval):
             if e.kind == "add":
@@ -614,12 +651,14 @@ class Analysis:
         """The ranges where a condition is read (None: it is never read)."""
         if self.flow is None:
             return tuple(self.ranges[i] for i in range(len(self.ranges)))
-        if site.role in ("passage", "if"):
+        if site.role in ("passage", "if", "text", "label"):
             return self.flow.at.get(site.scene.id)
         assert site.choice is not None
         if site.role == "requires":
             return self.flow.requires.get(site.choice.key)
         envs = self.flow.route_envs.get(site.choice.key)
+        if site.role == "result":  # read after the choice's effects, before any route is tried
+            return envs[0] if envs else None
         return envs[site.route] if envs else None
 
     def site_verdict(self, site: Site) -> frozenset[bool]:

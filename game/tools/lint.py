@@ -10,8 +10,9 @@ import sys
 import unicodedata
 from collections.abc import Callable
 
-from ..engine import Choice, Condition, Pos, Story
+from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
+from ..engine.text import Show
 from ..loader import Problem, check_story, default_scenes_dir, shown_path
 from ..loader.walk import redact_outside
 from ..sanitize import sanitize
@@ -26,6 +27,7 @@ from .analysis import (
     calls_in,
     condition_sites,
     story_effects,
+    text_sites,
 )
 
 
@@ -67,6 +69,7 @@ def deep_warnings(story: Story) -> list[Problem]:
     a = analyse(story)
     _reachability(story, a, warn)
     _conditions(story, a, warn)
+    _text(story, a, warn)
     _usage(story, warn)
     _labels(story, warn)
     _glossary(story, warn)
@@ -126,13 +129,15 @@ _NEVER = {
     "passage": "the passage is never shown",
     "if": "choice {choice} is never shown",
     "requires": "choice {choice} is never enabled",
-    "route": "this route is never taken",
+    "route": "the route to {target} in choice {choice} is never taken",
+    "text": "the span never shows its first part",
 }
 _ALWAYS = {
     "passage": "it could be left out",
     "if": "the 'if' could be left out",
     "requires": "the 'requires' could be left out",
-    "route": "the routes after it are never taken",
+    "route": "the routes after it in choice {choice} are never taken",
+    "text": "the span always shows its first part",
 }
 
 
@@ -148,7 +153,8 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
             if len(verdict) != 1:
                 continue
             choice = repr(site.choice.id) if site.choice else ""
-            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice)
+            target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
+            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
             always = "can never be true" if True not in verdict else "is always true"
             explain = _explain(site.condition.node, a, a.env_at(site))
             warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
@@ -164,17 +170,95 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
                 warn(route.pos, f"the route to {route.target!r} in choice {ch.id!r} is never taken: a route before it always applies")
 
 
-def _usage(story: Story, warn: Warn) -> None:
+def _text(story: Story, a: Analysis, warn: Warn) -> None:
+    """Inside text: span conditions decided the same way wherever the text is read (a label shared by scenes is
+    judged over all of them), alternatives that can never show, and route lists nothing uses."""
+    verdicts: dict[tuple[Pos, str], set[bool]] = {}
+    first: dict[tuple[Pos, str], Site] = {}
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            continue
+        for site in text_sites(story, scene):
+            if site.choice is not None and site.role == "result" and site.choice.key not in a.takeable:
+                continue
+            key = (site.condition.pos, site.condition.source)
+            verdicts.setdefault(key, set()).update(a.site_verdict(site))
+            first.setdefault(key, site)
+    for key, verdict in verdicts.items():
+        if len(verdict) == 1:
+            site = first[key]
+            always = "can never be true" if True not in verdict else "is always true"
+            what = (_NEVER if True not in verdict else _ALWAYS)["text"]
+            explain = _explain(site.condition.node, a, a.env_at(site))
+            warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
+    # Alternatives by visit: where the text is read at most once, only the first can show.
+    once_only: dict[Pos, tuple[str, bool]] = {}  # a span -> (its kind, whether every use of it is read at most once)
+    for scene in story.scenes.values():
+        if scene.id not in a.reachable:
+            continue
+        entered_once = scene.id not in a.cyclic
+        texts = [p for passage in scene.text for p in passage.paragraphs]
+        texts += [t for src in (scene.title, scene.place, scene.date) if (t := story.templates.get(src))]
+        texts += [t for c in scene.choices for src in (c.label, c.reason) if (t := story.templates.get(src))]
+        uses = [(t, entered_once) for t in texts]
+        uses += [(t, entered_once or c.once) for c in scene.choices for t in c.result]
+        for template, once in uses:
+            for vary in template.alternatives():
+                if vary.kind != "shuffle" and len(vary.alternatives) > 1:
+                    kind, before = once_only.get(vary.pos, (vary.kind, True))
+                    once_only[vary.pos] = (kind, before and once)
+    for pos, (kind, once) in once_only.items():
+        if once:
+            warn(pos, f"only the first alternative of this {{{kind}: ...}} can ever show: the text is read at most once in a playthrough")
+    used = {c.shared for scene in story.scenes.values() for c in scene.choices}
+    for rl in story.routes.values():
+        if rl.id not in used:
+            warn(rl.pos, f"route list {rl.id!r} is never used: no goto says {{use: {rl.id}}}")
+
+
+def _text_names(story: Story) -> set[str]:
+    """Every name the text a player reads shows or tests."""
     read: set[str] = set()
+    templates = list(story.templates.values())
+    for scene in story.scenes.values():
+        templates += [p for passage in scene.text for p in passage.paragraphs]
+        templates += [p for c in scene.choices for p in c.result]
+    for t in templates:
+        read.update(t.names)
+        if t.source:
+            for c in t.conditions():
+                read |= names_in(c.node)
+            read.update(story.slot_names[x.slot] for x in _shows(t))
+    return read
+
+
+def _shows(template: Template) -> list[Show]:
+    from ..engine.text import Em, Vary, When
+
+    out: list[Show] = []
+    stack = [template.parts]
+    while stack:
+        for p in stack.pop():
+            if isinstance(p, Show):
+                out.append(p)
+            elif isinstance(p, When):
+                stack += [p.then, p.other]
+            elif isinstance(p, Vary):
+                stack += list(p.alternatives)
+            elif isinstance(p, Em):
+                stack.append(p.parts)
+    return out
+
+
+def _usage(story: Story, warn: Warn) -> None:
+    read: set[str] = _text_names(story)
     changed: set[str] = set()
     for scene in story.scenes.values():
         for site in condition_sites(scene):
             read |= names_in(site.condition.node)
-        for passage in scene.text:
-            for para in passage.paragraphs:
-                read.update(para.names)
         for effect, _choice in story_effects(scene):
-            changed.add(effect.target)
+            if effect.kind != "rename":
+                changed.add(effect.target)
     for v in story.variables.values():
         if v.id not in read and v.id not in changed:
             warn(v.pos, f"variable {v.id!r} is never used: no condition or text reads it and no effect changes it")
@@ -244,13 +328,15 @@ def _glossary(story: Story, warn: Warn) -> None:
     texts += [f"{f.name}\n{f.description}" for f in story.factions.values()]
     texts += [v.description for v in story.variables.values()]
     texts += [e.title for e in story.endings.values()] + [loc.name for loc in story.locations.values()]
+    texts += [name for f in story.factions.values() for _, name in f.names]
     for scene in story.scenes.values():
         texts += [scene.title, scene.place, scene.date]
         for passage in scene.text:
             for para in passage.paragraphs:
-                texts.append(" ".join(p for p in para.parts if isinstance(p, str)))
+                texts.append(para.source or " ".join(p for p in para.parts if isinstance(p, str)))
         for choice in scene.choices:
             texts += [choice.label, choice.reason]
+            texts += [para.source or " ".join(p for p in para.parts if isinstance(p, str)) for para in choice.result]
     corpus = unicodedata.normalize("NFC", "\n".join(texts))
     for term, entry in story.glossary.items():
         if patterns[term].search(corpus):

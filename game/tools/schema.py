@@ -41,7 +41,9 @@ _DEFS: Schema = {
     "text": {
         "type": ["string", "number", "boolean"],
         "maxLength": MAX_TEXT,
-        "description": "Text, shown exactly as written (nothing in it is markup).",
+        "description": "Text a player reads. Only braces are interpreted: {name}, {name:words}, {name:man/men}, "
+        "{if condition: then|else}, {seq: a|b}, {cycle: a|b}, {once: a|b}, {shuffle: a|b}, {em: words}; {{ and }} "
+        "are literal braces. Nothing else is markup. Quote a value with ': ' in it, or write it as a block (|).",
     },
     "optionalText": {
         "type": ["string", "number", "boolean", "null"],
@@ -61,12 +63,17 @@ _DEFS: Schema = {
         "minItems": 2,
         "description": "[low, high]: two whole numbers, the low end below the high end.",
     },
+    "formerly": {
+        "description": "Ids this had before it was renamed: saves and playthroughs that name them still load.",
+        "anyOf": [{"$ref": "#/$defs/id"}, {"type": "array", "items": {"$ref": "#/$defs/id"}}],
+    },
     "condition": {
         "type": ["string", "boolean"],
         "maxLength": 500,
         "description": (
             "A condition: names of variables and factions (trust), whole numbers, true/false, "
-            "== != < <= > >=, + -, and/or/not, parentheses, visited(scene_id) and chose(scene_id.choice_id). "
+            "== != < <= > >=, + -, min(a, b), max(a, b), and/or/not, parentheses, visited(scene_id) and "
+            "chose(scene_id.choice_id). "
             "Example: ypg >= 60 and not visited(gate)."
         ),
     },
@@ -120,6 +127,12 @@ def manifest_schema() -> Schema:
                     },
                     "title": _ref("text", "The story's title."),
                     "start": _ref("id", "The scene a new game starts in."),
+                    "notice": _ref(
+                        "optionalText",
+                        "The story's own content note, shown on the title screen, in --plain play and on the web page "
+                        "before play.",
+                    ),
+                    "credits": _ref("optionalText", "Who made the story; shown in About."),
                 },
                 ("id", "title", "start"),
             ),
@@ -142,6 +155,13 @@ def manifest_schema() -> Schema:
                             "description": _ref("text", "Who they are, shown beside their trust."),
                             "initial": _ref("integer", "Trust at the start (default 50, or the range's low end)."),
                             "range": _ref("range", "The lowest and highest trust (default [0, 100])."),
+                            "names": {
+                                "type": "object",
+                                "description": "Other names the faction can be given during play, by id: a "
+                                "'rename: {faction: name_id}' effect switches to one (the faction's id switches back).",
+                                "propertyNames": _ref("id"),
+                                "additionalProperties": _ref("text"),
+                            },
                         },
                         ("name", "description"),
                     ),
@@ -202,9 +222,34 @@ def manifest_schema() -> Schema:
                     ("text", "kind"),
                 ),
             },
+            "routes": _route_lists("Route lists used by any scene: 'goto: {use: name}'."),
         },
-        "$defs": _DEFS,
+        "$defs": {**_DEFS, "route": _route()},
     }
+
+
+def _route() -> Schema:
+    return _object(
+        "One route: tried in order; the first that applies is taken. The last route has no 'if' or 'chance'.",
+        {
+            "to": _ref("id", "The scene this route leads to."),
+            "if": _ref("condition", "The route applies only when this holds."),
+            "chance": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 99,
+                "description": "The route applies this percent of the time (from the playthrough's seed).",
+            },
+        },
+        ("to",),
+    )
+
+
+def _route_lists(description: str) -> Schema:
+    return _id_map(
+        f"Named route lists, by id, each ending with a route that has no 'if' or 'chance'. {description}",
+        {"type": "array", "minItems": 1, "items": _ref("route")},
+    )
 
 
 def _effects(description: str) -> Schema:
@@ -236,25 +281,22 @@ def _effects(description: str) -> Schema:
                 "propertyNames": _ref("id"),
                 "additionalProperties": _ref("integer"),
             },
+            "rename": {
+                "type": "object",
+                "description": "Give factions another of their names (declared under 'names:'): {volcano: room}.",
+                "propertyNames": _ref("id"),
+                "additionalProperties": _ref("id"),
+            },
         },
     )
 
 
 def scenes_schema() -> Schema:
     """The JSON Schema of a scene file."""
-    route = _object(
-        "One route: tried in order; the first that applies is taken. The last route has no 'if' or 'chance'.",
-        {
-            "to": _ref("id", "The scene this route leads to."),
-            "if": _ref("condition", "The route applies only when this holds."),
-            "chance": {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": 99,
-                "description": "The route applies this percent of the time (from the playthrough's seed).",
-            },
-        },
-        ("to",),
+    use = _object(
+        "A named route list, declared in story.yaml or at the top of this file.",
+        {"use": _ref("id", "The route list's id.")},
+        ("use",),
     )
     choice = {
         **_object(
@@ -266,9 +308,18 @@ def scenes_schema() -> Schema:
                 "requires": _ref("condition", "The choice is shown but disabled unless this holds."),
                 "reason": _ref("text", "Why it is disabled (needs 'requires')."),
                 "effects": _effects("Applied when the choice is taken."),
+                "result": _ref("text", "What the choice did, in a line or two of story: shown after it is taken, "
+                               "before the next scene."),
+                "once": {"type": "boolean", "description": "true: hidden once it has been taken."},
+                "fallback": {"type": "boolean", "description": "true: shown only when no other choice can be taken."},
+                "formerly": _ref("formerly", "Ids it had before it was renamed: old saves that name them still load."),
                 "goto": {
-                    "description": "Where the choice leads: a scene id, or a list of routes.",
-                    "anyOf": [_ref("id"), {"type": "array", "minItems": 1, "items": route}],
+                    "description": "Where the choice leads: a scene id, a list of routes (the last may be "
+                    "{use: a_route_list}), or {use: a_route_list}.",
+                    "anyOf": [
+                        _ref("id"), use,
+                        {"type": "array", "minItems": 1, "items": {"anyOf": [_ref("route"), use]}},
+                    ],
                 },
             },
             ("id", "label", "goto"),
@@ -301,6 +352,7 @@ def scenes_schema() -> Schema:
                 "on_enter": _effects("Effects applied each time the scene is entered."),
                 "choices": {"type": "array", "description": "The choices, in the order shown.", "items": choice},
                 "ending": _ref("id", "An ending id from the manifest: this scene ends the story (and has no choices)."),
+                "formerly": _ref("formerly", "Ids it had before it was renamed: old saves that name them still load."),
             },
             ("id", "title", "text"),
         ),
@@ -318,12 +370,13 @@ def scenes_schema() -> Schema:
         "required": ["scenes"],
         "properties": {
             "chapter": _ref("id", "The default chapter of every scene in the file."),
+            "routes": _route_lists("They belong to the file's chapter: its scenes use them with 'goto: {use: name}'."),
             "scenes": {"type": "array", "description": "The scenes.", "items": _ref("scene")},
         },
         # Without a file-wide chapter, every scene must name its own.
         "if": {"not": {"required": ["chapter"]}},
         "then": {"properties": {"scenes": {"items": {"required": ["chapter"]}}}},
-        "$defs": {**_DEFS, "scene": scene},
+        "$defs": {**_DEFS, "scene": scene, "route": _route()},
     }
 
 

@@ -30,9 +30,9 @@ from .text import line
 if TYPE_CHECKING:
     from ..engine import ReplayError, Story
     from ..saves import SaveInfo, SaveStore
+    from ..session import Session
     from .screens.game import GameScreen
     from .screens.saves import LoadScreen
-    from .session import Session
 
 
 def _glossary_commands() -> type:
@@ -187,7 +187,7 @@ class QasasApp(App[int]):
     # ------------------------------------------------------------------------------ actions
 
     async def action_new_game(self) -> None:
-        from .session import Session
+        from ..session import Session
 
         await self.open_game(Session.new(self.story, self._new_seed(), clock=self.clock))
 
@@ -330,7 +330,7 @@ class QasasApp(App[int]):
         except SaveError as exc:
             self.push_screen(ErrorDialog("Could not load this save", str(exc)))
             return
-        from .session import Session
+        from ..session import Session
 
         session = Session.resume(self.story, result.game, result.play_seconds, clock=self.clock)
         await self.open_game(session)

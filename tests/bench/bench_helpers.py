@@ -8,6 +8,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
+RICH = ROOT / "tests" / "fixtures" / "rich"  # every form of the format
 
 
 def as_data(value: Any) -> Any:

@@ -7,10 +7,11 @@ import hashlib
 import json
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
-from bench_helpers import as_data
+from bench_helpers import RICH, as_data
 
 from game import loader
 from game.bench.synthetic import write_synthetic
@@ -57,7 +58,8 @@ def play_alike(a: Story, b: Story, seeds: range, max_steps: int = 400) -> int:
                 break
             i = rng.randrange(len(options))
             oa, ob = ga.choose(options[i].id), gb.choose(gb.available()[i].id)
-            assert (oa.scene_to, oa.trust, oa.variables) == (ob.scene_to, ob.trust, ob.variables)
+            assert (oa.scene_to, oa.trust, oa.variables, oa.result) == (ob.scene_to, ob.trust, ob.variables, ob.result)
+            assert ga.header() == gb.header()
             assert oa.ending == ob.ending
             steps += 1
         assert ga.state == gb.state
@@ -97,6 +99,19 @@ def test_a_warm_synthetic_story_plays_exactly_like_a_cold_one(
     warm_story = warm(root, monkeypatch)
     assert as_data(warm_story) == as_data(cold_story)
     assert play_alike(cold_story, warm_story, range(5), max_steps=3000) > 1000
+
+
+def test_every_form_of_the_format_survives_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Spans (with conditions whose positions must come back), number forms, emphasis, results, once-only and
+    # fallback choices, shared route lists, renamed factions, former ids, notice and credits.
+    root = tmp_path / "rich"
+    shutil.copytree(RICH, root)
+    cold_story = cold(root, monkeypatch)
+    load_story(str(root))
+    warm_story = warm(root, monkeypatch)
+    assert as_data(warm_story) == as_data(cold_story)
+    assert warm_story.templates.keys() == cold_story.templates.keys() and warm_story.renamed
+    assert play_alike(cold_story, warm_story, range(200), max_steps=40) > 400
 
 
 def test_check_story_uses_the_cache_too(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

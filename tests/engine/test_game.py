@@ -45,7 +45,7 @@ def test_flat_trust_is_clamped_and_reported_with_before_and_after(tiny_story: St
     assert game.trust()["guards"] == 0
     # The automatic reason names the faction and the threshold.
     charm = {c.id: c for c in game.choices()}["charm"]
-    assert not charm.enabled and charm.reason == "Needs The guards trust at least 50."
+    assert not charm.enabled and charm.reason == "Needs The guards at 50 or more."
 
 
 def test_fair_change_moves_a_share_of_the_remaining_distance(tiny_story: Story) -> None:

@@ -201,7 +201,7 @@ story_text = (
         max_size=6,
     )
     .map("".join)
-    .filter(lambda s: "{" not in s and "}" not in s)
+    .filter(lambda s: "{" not in s and "}" not in s and s.strip())  # (blank text a player reads is an error)
 )
 
 

@@ -172,5 +172,5 @@ def test_lint_json_shape(tmp_path: Path) -> None:
     assert proc.returncode == 0
     data = json.loads(proc.stdout)
     assert data["ok"] is True and data["errors"] == []
-    assert set(data["stats"]) == {"scenes", "choices", "endings", "factions", "variables", "words"}
+    assert set(data["stats"]) == {"scenes", "choices", "endings", "factions", "variables", "words", "result_words"}
     assert data["stats"]["scenes"] == 5

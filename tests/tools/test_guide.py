@@ -4,7 +4,8 @@ Examples are fenced blocks whose first line names them:
 
 * ```yaml with ``# example: manifest``: the manifest used by the examples that follow;
 * ```yaml with ``# example: scenes``: a scene file, loaded with the last manifest; it must load without errors and
-  validate against the JSON Schemas, and each ``# lint: ...`` line in it must be a warning deep lint gives;
+  validate against the JSON Schemas, each ``# lint: ...`` line in it must be a warning deep lint gives, and each
+  ``# shows: ...`` line a paragraph, choice label or title that a new game (seed 1) shows;
 * ```yaml with ``# example: playthrough``: replayed against the first scenes example (the guide's running
   example), and it must pass;
 * ```mermaid with ``%% example: graph``: exactly what ``qasas graph`` draws for the first scenes example.
@@ -24,6 +25,7 @@ import pytest
 from tools_helpers import write_story
 
 from game.cli import COMMANDS, build_parser
+from game.engine import Game
 from game.loader import check_story
 from game.saves import Playthrough, replay_playthrough
 from game.tools.graph import to_mermaid
@@ -93,6 +95,10 @@ def test_every_example_loads_validates_and_shows_what_it_says(tmp_path: Path) ->
             warnings = [p.message for p in deep_warnings(story)]
             for expected in re.findall(r"^# lint: (.+)$", b.text, re.MULTILINE):
                 assert any(expected.strip() in w for w in warnings), f"{where}: lint does not say {expected!r}: {warnings}"
+            game = Game(story, 1)
+            seen = [*game.text(), *(c.label for c in game.choices()), game.header().title]
+            for expected in re.findall(r"^# shows: (.+)$", b.text, re.MULTILINE):
+                assert expected.strip() in seen, f"{where}: a new game does not show {expected!r}: {seen}"
             checked += 1
         elif b.kind == "playthrough":
             assert first_story is not None, f"{where}: a playthrough before any scenes example"

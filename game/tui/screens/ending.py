@@ -11,7 +11,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ..session import Session
+from ...session import Session
 from ..text import changes_content, line, signed
 from ..widgets.story.scene import scene_body
 

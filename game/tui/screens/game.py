@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList
 
 from ...engine import ChoiceError, ChoiceView, Outcome
-from ..session import Session
+from ...session import Session
 from ..text import chapter_label, line
 from ..widgets.sidebar.region_map import RegionMap
 from ..widgets.sidebar.trust import TrustPanel

@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
-from ..session import Session
+from ...session import Session
 from ..text import line
 from ..widgets.journal.history import TrustHistory, journal_entries, journal_text
 

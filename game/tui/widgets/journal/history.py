@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ...session import Session
+from ....session import Session
 from ...text import changes_content, line, sparkline
 
 

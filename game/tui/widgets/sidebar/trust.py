@@ -8,7 +8,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ....engine import Faction, TrustChange
-from ...session import Session
+from ....session import Session
 from ...text import delta_content, line, plain
 
 FULL = "\u2588"

@@ -18,7 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
-from ...session import Session, Step
+from ....session import Session, Step
 from ...text import changes_content, chapter_label, line
 
 # Earlier scenes kept in the pane (the journal has them all): bounds re-wrapping on resize.

@@ -1,7 +1,7 @@
-"""One playthrough as the TUI sees it: the game, its history, its play time, undo and reload.
+"""One playthrough as a front end sees it: the game, its history, its play time, undo and reload.
 
-Pure Python (no Textual), built only on the engine's public API, so screens stay thin and this logic is easy to
-test. The history (every scene read, the choice taken there and the trust it moved) is recorded as play goes on,
+Pure Python (no Textual), built only on the engine's public API and shared by the full-screen game and plain
+play, so screens stay thin and this logic is easy to test. The history (every scene read, the choice taken there and the trust it moved) is recorded as play goes on,
 and rebuilt by replaying the choice log when a game is loaded, undone or reloaded.
 """
 
@@ -11,12 +11,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..engine import Game, Outcome, ReplayError, Scene, Story, TrustChange
+from .engine import Game, NameChange, Outcome, ReplayError, Scene, Story, TrustChange
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One choice taken: the scene it was taken in, the text read there, and what the choice changed."""
+    """One choice taken: the scene it was taken in (its title and the text read there, as the player read them),
+    the choice's label, what it changed and its result (the aftermath the story told)."""
 
     scene_id: str
     title: str
@@ -26,25 +27,29 @@ class Step:
     changes: tuple[TrustChange, ...]
     trust_after: dict[str, int] = field(hash=False, compare=False)
     scene_to: str = ""
+    result: tuple[str, ...] = ()
+    names: tuple[NameChange, ...] = ()
 
 
 def _step(game: Game, choice_id: str) -> tuple[Step, Outcome]:
     """Take ``choice_id`` in ``game`` and describe what happened (raises the engine's ChoiceError when it cannot
     be taken)."""
     scene = game.scene
+    title = game.header().title
     paragraphs = tuple(game.text())
+    label = next((v.label for v in game.choices() if v.id == choice_id), "")
     outcome = game.choose(choice_id)
-    choice = scene.choice(choice_id)
-    assert choice is not None  # choose() has just taken it
     step = Step(
         scene.id,
-        scene.title,
+        title,
         paragraphs,
         choice_id,
-        choice.label,
+        label,
         outcome.trust,
         game.trust(),
         outcome.scene_to,
+        outcome.result,
+        outcome.names,
     )
     return step, outcome
 

@@ -1,0 +1,423 @@
+"""Text that varies with play: the forms an author writes inside a story's text, parsed, checked and rendered.
+
+Inside text, braces hold the only things that are ever interpreted (nothing else is markup)::
+
+    {name}                 a variable's value or a faction's trust: 40, yes/no
+    {name:words}           the number in words ("forty"); {name:Words} capitalised ("Forty")
+    {name:man/men}         the word that agrees with the number: "man" for 1, "men" otherwise
+    {if cond: then|else}   a span shown when the condition holds (the else part is optional)
+    {seq: a|b|c}           one alternative per visit: a, then b, then c, and c from then on
+    {cycle: a|b}           a, b, a, b, ...
+    {once: a|b}            a, then b, then nothing
+    {shuffle: a|b|c}       one at random each visit, drawn from the playthrough's seed
+    {em: words}            emphasis (italics where the screen can show it)
+    {{ and }}              literal braces
+
+Spans nest. "Visit" means the visit to the scene the text belongs to (for a choice's result: the time the choice
+is taken), counted from the state, so rendering twice gives the same words and a replay gives the same text.
+
+Parsing (``parse``) gives a tree with offsets, for the loader's error messages and for editors; ``compile_text``
+resolves names to slots and conditions to compiled tests, giving a ``Template`` the engine renders fast: a
+template with nothing but plain text and ``{name}`` holes renders with one ``join``. The parse tree and its
+parser live in ``game.engine.spans``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Self
+
+from .chance import mix
+from .pos import NOWHERE, Pos
+from .spans import (
+    ALTERNATIVES,
+    MAX_NESTING,
+    NUMBER_FORMS,
+    SPAN_KINDS,
+    AltSpan,
+    EmSpan,
+    Hole,
+    IfSpan,
+    Piece,
+    Seq,
+    TextError,
+    parse,
+    walk,
+)
+
+if TYPE_CHECKING:
+    from .conditions import Names
+    from .model import Condition
+
+Value = int | bool
+
+__all__ = [
+    "ALTERNATIVES", "MAX_NESTING", "NUMBER_FORMS", "SPAN_KINDS", "AltSpan", "Em", "EmSpan", "Hole", "IfSpan", "Piece",
+    "Seq", "Show", "Styled", "Template", "TextError", "Vary", "When", "compile_text", "emphasis_of", "number_words",
+    "parse", "pick", "show", "walk",
+]
+
+
+# ---------------------------------------------------------------------------------------- compiled form
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    """A number in a form: ``words``, ``Words``, or the agreeing word (``one``/``many``) when ``form`` is ''."""
+
+    slot: int
+    form: str
+    one: str = ""
+    many: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    cond: Condition
+    then: Parts
+    other: Parts
+
+
+@dataclass(frozen=True, slots=True)
+class Vary:
+    kind: str  # seq, cycle, once, shuffle
+    alternatives: tuple[Parts, ...]
+    key: int  # mixes a shuffle's draw, so two shuffles in one scene draw independently
+    pos: Pos = NOWHERE
+
+
+@dataclass(frozen=True, slots=True)
+class Em:
+    parts: Parts
+
+
+Node = Show | When | Vary | Em
+Parts = tuple[str | int | Node, ...]
+
+
+class Styled(str):
+    """Rendered text with emphasis: a ``str`` (so anything that prints text prints it plainly) whose ``emphasis``
+    lists the ``(start, end)`` character ranges to set in italics."""
+
+    emphasis: tuple[tuple[int, int], ...]
+
+    def __new__(cls, text: str, emphasis: tuple[tuple[int, int], ...]) -> Self:
+        self = super().__new__(cls, text)
+        self.emphasis = emphasis
+        return self
+
+
+def emphasis_of(text: str) -> tuple[tuple[int, int], ...]:
+    """The emphasis ranges of rendered text (none for a plain ``str``)."""
+    return text.emphasis if type(text) is Styled else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A paragraph (or a label, a title...) ready to render. ``parts`` are literal strings, slot numbers (a value
+    shown as it is) and, in a template with spans, ``Show``/``When``/``Vary``/``Em`` nodes; ``names`` are the names
+    it shows; ``source`` is the text as written, kept for templates with spans (the story cache compiles them again
+    from it) and empty for the rest."""
+
+    parts: Parts
+    names: tuple[str, ...] = ()
+    source: str = ""
+
+    def render(self, values: list, visited: Any = (), chosen: Any = (), count: int = 1, seed: int = 0) -> str:
+        """The text in this state. ``count`` is the visit (or the time a choice is taken) that picks alternatives."""
+        parts = self.parts
+        if not self.source:
+            if len(parts) == 1 and parts[0].__class__ is str:
+                return parts[0]  # type: ignore[return-value]
+            # (A list, not a generator: join() makes one anyway, and this is the hot path of rendered play.)
+            return "".join([p if p.__class__ is str else show(values[p]) for p in parts])  # type: ignore[misc,index]
+        out: list[Any] = []
+        _emit(parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
+        return _finish(out)
+
+    @property
+    def plain(self) -> bool:
+        """True when the template has no holes at all (it renders as its one literal)."""
+        return len(self.parts) <= 1 and all(isinstance(p, str) for p in self.parts)
+
+    def conditions(self) -> Iterator[Condition]:
+        """Every condition inside the template's spans."""
+        return (x for x in _positioned(self.parts) if not isinstance(x, Vary))
+
+    def positioned(self) -> Iterator[Condition | Vary]:
+        """The span conditions and alternatives, in the order ``compile_text`` met them (the story cache gives
+        them back their positions in this order)."""
+        return _positioned(self.parts)
+
+    def alternatives(self) -> Iterator[Vary]:
+        """Every seq/cycle/once/shuffle span in the template."""
+        return _varies(self.parts)
+
+    @property
+    def varies(self) -> bool:
+        """True when what it shows depends on the visit (it has alternatives)."""
+        return next(self.alternatives(), None) is not None
+
+
+def _children(parts: Parts) -> Iterator[Parts]:
+    for p in parts:
+        if isinstance(p, When):
+            yield p.then
+            yield p.other
+        elif isinstance(p, Vary):
+            yield from p.alternatives
+        elif isinstance(p, Em):
+            yield p.parts
+
+
+def _positioned(parts: Parts) -> Iterator[Condition | Vary]:
+    # In the order compile_text builds them: a span before what it holds.
+    for p in parts:
+        if isinstance(p, When):
+            yield p.cond
+            yield from _positioned(p.then)
+            yield from _positioned(p.other)
+        elif isinstance(p, Vary):
+            yield p
+            for alt in p.alternatives:
+                yield from _positioned(alt)
+        elif isinstance(p, Em):
+            yield from _positioned(p.parts)
+
+
+def _varies(parts: Parts) -> Iterator[Vary]:
+    for p in parts:
+        if isinstance(p, Vary):
+            yield p
+    for child in _children(parts):
+        yield from _varies(child)
+
+
+def show(value: Value) -> str:
+    """A value as ``{name}`` shows it: a number in digits, a true/false as yes/no."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    return str(value)
+
+
+# --------------------------------------------------------------------------------------------- rendering
+
+_EDGE, _EM_ON, _EM_OFF = object(), object(), object()
+_NO_SPACE_BEFORE = frozenset(",.;:!?)")
+Context = tuple[list, Any, Any, int, int]
+
+
+def _emit(parts: Parts, ctx: Context, out: list[Any]) -> None:
+    values = ctx[0]
+    for p in parts:
+        if isinstance(p, str):
+            out.append(p)
+        elif isinstance(p, int):
+            out.append(show(values[p]))
+        elif isinstance(p, Show):
+            v = values[p.slot]
+            if not p.form:
+                out.append(p.one if v == 1 or v == -1 else p.many)
+            else:
+                words = number_words(int(v))
+                out.append(words[:1].upper() + words[1:] if p.form == "Words" else words)
+        elif isinstance(p, When):
+            out.append(_EDGE)
+            _emit(p.then if p.cond.test(values, ctx[1], ctx[2]) else p.other, ctx, out)
+            out.append(_EDGE)
+        elif isinstance(p, Vary):
+            out.append(_EDGE)
+            picked = pick(p, ctx[3], ctx[4])
+            if picked is not None:
+                _emit(picked, ctx, out)
+            out.append(_EDGE)
+        else:
+            out.append(_EDGE)
+            out.append(_EM_ON)
+            _emit(p.parts, ctx, out)
+            out.append(_EM_OFF)
+            out.append(_EDGE)
+
+
+def pick(vary: Vary, count: int, seed: int) -> Parts | None:
+    """The alternative a seq/cycle/once/shuffle shows on visit ``count`` (1-based); None for nothing."""
+    alts = vary.alternatives
+    k = len(alts)
+    if vary.kind == "seq":
+        return alts[min(count, k) - 1]
+    if vary.kind == "cycle":
+        return alts[(count - 1) % k]
+    if vary.kind == "once":
+        return alts[count - 1] if count <= k else None
+    return alts[mix(seed, count, vary.key) % k]
+
+
+def _finish(out: list[Any]) -> str:
+    """Join rendered pieces. At a span's edges the spaces on either side become at most one, and none at the start
+    or end of the text or before , . ; : ! ? ) (so a span that shows nothing leaves no gap behind)."""
+    text = ""
+    edge = False
+    em_open: list[int] = []
+    ranges: list[tuple[int, int]] = []
+    pending_em = 0
+    for piece in out:
+        if piece is _EDGE:
+            edge = True
+            continue
+        if piece is _EM_ON:
+            pending_em += 1
+            continue
+        if piece is _EM_OFF:
+            if pending_em:  # emphasis around nothing
+                pending_em -= 1
+            elif em_open:
+                ranges.append((em_open.pop(), len(text)))
+            continue
+        if not piece:
+            continue
+        if edge:
+            edge = False
+            spaced = text[-1:].isspace() or piece[:1].isspace()
+            text = text.rstrip()
+            piece = piece.lstrip()
+            if not piece:
+                if spaced and text:
+                    text += " "  # kept for what follows; removed at the end or before punctuation
+                continue
+            if spaced and text and piece[0] not in _NO_SPACE_BEFORE and text[-1] != "(":
+                text += " "
+        while pending_em:
+            em_open.append(len(text))
+            pending_em -= 1
+        text += piece
+    while em_open:
+        ranges.append((em_open.pop(), len(text)))
+    stripped = text.rstrip() if edge or text[-1:] == " " else text
+    if not ranges:
+        return stripped
+    trimmed = []
+    for a, b in sorted(ranges):
+        b = min(b, len(stripped))
+        while a < b and stripped[a].isspace():
+            a += 1
+        while b > a and stripped[b - 1].isspace():
+            b -= 1
+        if a < b:
+            trimmed.append((a, b))
+    return Styled(stripped, tuple(trimmed)) if trimmed else stripped
+
+
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+
+
+def number_words(n: int) -> str:
+    """A whole number in words, British style ("one hundred and forty"); digits beyond a trillion."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + ("-" + _ONES[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return _ONES[hundreds] + " hundred" + (" and " + number_words(rest) if rest else "")
+    if n >= 10**12:
+        return str(n)
+    for size, word in _SCALES:
+        if n >= size:
+            big, rest = divmod(n, size)
+            head = number_words(big) + " " + word
+            if not rest:
+                return head
+            return head + (" and " if rest < 100 else " ") + number_words(rest)
+    return str(n)  # pragma: no cover - every n >= 1000 has a scale
+
+
+# --------------------------------------------------------------------------------------------- compiling
+
+
+def compile_text(
+    source: str,
+    names_: Names,
+    condition: Callable[[str, int], Condition | None],
+    error: Callable[[str, int, str], None],
+    locate: Callable[[int], Pos] | None = None,
+) -> Template:
+    """Parse and check ``source``; report each problem through ``error(message, offset, name)`` (``name`` is the
+    unknown name when that is the problem, else '') and return the template
+    (with the broken parts left out). ``condition(source, offset)`` compiles the condition of an ``{if}`` span
+    (and reports its own problems), returning None when it does not compile; ``locate(offset)`` gives the position
+    of a seq/cycle/once/shuffle span, for tools that point at it."""
+    try:
+        seq = parse(source)
+    except TextError as exc:
+        error(exc.message, exc.offset, "")
+        return Template((source,))
+    slots, types = names_.slots, names_.types
+    names: list[str] = []
+    rich = [False]
+
+    def build(pieces: Seq) -> Parts:
+        parts: list[str | int | Node] = []
+        for piece in pieces:
+            if isinstance(piece, str):
+                if parts and isinstance(parts[-1], str):
+                    parts[-1] += piece
+                else:
+                    parts.append(piece)
+            elif isinstance(piece, Hole):
+                slot = slots.get(piece.name)
+                if slot is None:
+                    best = names_.suggest(piece.name, list(slots)) if names_.suggest else None
+                    hint = f" (did you mean {best!r}?)" if best else ""
+                    error(f"unknown name {{{piece.name}}} in text{hint} (write {{{{ for a literal brace)", piece.start, piece.name)
+                    continue
+                names.append(piece.name)
+                if not piece.form:
+                    parts.append(slot)
+                    continue
+                if types.get(piece.name) is not int:
+                    error(f"{{{piece.name}:{piece.form}}}: a number form needs a number, and {piece.name!r} is true/false", piece.name_at, "")
+                    continue
+                rich[0] = True
+                if piece.form in NUMBER_FORMS:
+                    parts.append(Show(slot, piece.form))
+                elif piece.form.count("/") == 1 and all(w.strip() for w in piece.form.split("/")):
+                    one, many = (w.strip() for w in piece.form.split("/"))
+                    parts.append(Show(slot, "", one, many))
+                else:
+                    error(
+                        f"unknown number form {piece.form!r} in {{{piece.name}:{piece.form}}} (the forms are words, Words "
+                        "and singular/plural, like {men:man/men})", piece.name_at, "",
+                    )
+            else:
+                rich[0] = True
+                if isinstance(piece, IfSpan):
+                    cond = condition(piece.condition, piece.condition_at)
+                    then = build(piece.branches[0])
+                    other = build(piece.branches[1]) if len(piece.branches) > 1 else ()
+                    if cond is not None:
+                        parts.append(When(cond, then, other))
+                elif isinstance(piece, AltSpan):
+                    at = locate(piece.start) if locate is not None else NOWHERE
+                    alts = tuple(build(a) for a in piece.alternatives)
+                    key = zlib.crc32(source[piece.start : piece.end].encode("utf-8", "surrogatepass"))
+                    parts.append(Vary(piece.kind, alts, key, at))
+                else:
+                    parts.append(Em(build(piece.body)))
+        return tuple(parts)
+
+    parts = build(seq)
+    if rich[0]:
+        return Template(parts, tuple(names), source)
+    return Template(parts or ("",), tuple(names))
