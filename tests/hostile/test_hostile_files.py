@@ -21,7 +21,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_helpers import HOSTILE_KINDS, ROOT, TINY, assert_clean, plant, run, snapshot
+from hostile_helpers import (
+    HOSTILE_KINDS,
+    ROOT,
+    TINY,
+    UNPRIVILEGED,
+    assert_clean,
+    plant,
+    run,
+    snapshot,
+    world_readable_tmp,
+)
 
 from game import smallfile
 from game.engine import Game
@@ -237,21 +247,36 @@ def test_a_good_profile_with_junk_keeps_what_is_good(tmp_path: Path) -> None:
     assert profile.endings("tiny") == {"through"} and profile.endings("BAD ID") == set()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
-def test_a_profile_the_system_will_not_let_us_read_is_left_alone(tmp_path: Path) -> None:
-    folder = tmp_path / "saves"
-    folder.mkdir()
-    path = folder / PROFILE_NAME
-    path.write_text('{"version": 1, "endings": {"tiny": ["through"]}}')
-    path.chmod(0)
+PROBE = """
+import json, sys
+from game.tui.profile import Profile
+p = Profile.load(sys.argv[1])
+new = p.discover("tiny", "lucky")
+print(json.dumps({"read_only": p.read_only, "notice": p.notice, "error": p.error, "endings": sorted(p.endings("tiny"))}))
+"""
+
+
+def test_a_profile_the_system_will_not_let_us_read_is_left_alone() -> None:
+    # Run as a user file modes apply to (through setpriv as 'nobody' when the suite runs as root).
+    if UNPRIVILEGED is None:
+        pytest.skip("running as root without setpriv: file modes cannot be tested")
+    folder = world_readable_tmp()
     try:
-        profile = Profile.load(folder)
-        assert profile.read_only and "permission denied" in (profile.notice or "")
-        profile.discover("tiny", "lucky")
-        assert path.stat().st_mode & 0o777 == 0 and profile.error
+        path = folder / PROFILE_NAME
+        path.write_text('{"version": 1, "endings": {"tiny": ["through"]}}')
+        path.chmod(0)
+        before = snapshot(folder)
+        proc = subprocess.run(
+            [*UNPRIVILEGED, sys.executable, "-c", PROBE, str(folder)],
+            capture_output=True, text=True, timeout=60, check=False, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert proc.returncode == 0, proc.stderr
+        seen = json.loads(proc.stdout)
+        assert seen["read_only"] and "permission denied" in seen["notice"] and seen["error"]
+        assert seen["endings"] == ["lucky"]  # remembered for this session only
+        assert snapshot(folder) == before  # never replaced, never set aside: the endings in it are kept
     finally:
-        path.chmod(0o600)
-    assert json.loads(path.read_text())["endings"] == {"tiny": ["through"]}
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------- the real game in a real terminal
