@@ -9,13 +9,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from ..engine.model import Story
 from . import cache
 from .errors import Problem, StoryError, did_you_mean, sort_problems
-from .reader import Reader, _Src, walk_story_files
-from .walk import redact_outside
-from .yamlsafe import compose, read_text
+from .walk import redact_outside, walk_story_files
+
+if TYPE_CHECKING:
+    from yaml import Node
+
+# The reader and PyYAML are imported on a cache miss only: a story served from the cache never needs them, and
+# importing YAML would double what a warm start costs.
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
 
@@ -56,8 +61,14 @@ def check_story(root: str) -> tuple[Story | None, list[Problem]]:
             gc.enable()
 
 
+def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML text into a node tree (see ``yamlsafe.compose``); imports the YAML side on first use."""
+    from .yamlsafe import compose as compose_yaml
+
+    return compose_yaml(text, shown)
+
+
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
-    reader = Reader()
     manifest, files, problems = walk_story_files(root)
     use_cache = manifest is not None and not problems and cache.enabled()
     if use_cache and manifest is not None:
@@ -66,6 +77,10 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
+    from .reader import Reader, _Src
+    from .yamlsafe import read_text
+
+    reader = Reader()
     reader.problems.extend(problems)
     if problems:  # a folder or file the walk could not read may hold anything: claim nothing about what is missing
         reader.files_failed = True
