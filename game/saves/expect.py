@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +14,7 @@ from ..engine import Game
 from ..limits import VALUE_LIMIT
 from ..loader.errors import did_you_mean
 from ..sanitize import sanitize_line
+from .hints import closest_line
 from .nodes import _INT, PlaythroughError, _brief, _from_python, _Node, bounded
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
@@ -166,23 +167,26 @@ class Expect:
         story, st = game.story, game.state
         out: list[tuple[str, str]] = []
         if self.scene is not None and st.scene != self.scene:
-            out.append((f"scene: {self.scene}", f"scene: {st.scene}"))
+            unknown = "" if self.scene in story.scenes else f" (no such scene{_hint(self.scene, story.scenes)})"
+            out.append((f"scene: {self.scene}{unknown}", f"scene: {st.scene}"))
         ending = game.scene.ending or None
         if self.ending is not None and ending != self.ending:
-            out.append((f"ending: {self.ending}", f"ending: {ending or 'none (the story has not ended)'}"))
+            unknown = "" if self.ending in story.endings else f" (no such ending{_hint(self.ending, story.endings)})"
+            out.append((f"ending: {self.ending}{unknown}", f"ending: {ending or 'none (the story has not ended)'}"))
         if self.no_ending and ending is not None:
             out.append(("ending: none (the story has not ended)", f"ending: {ending}"))
         for name, want in self.trust.items():
             faction = story.factions.get(name)
-            got = str(st.values[faction.slot]) if faction else "(no such faction in the story)"
+            got = str(st.values[faction.slot]) if faction else f"(no such faction in the story{_hint(name, story.factions)})"
             if faction is None or st.values[faction.slot] not in want:
                 out.append((f"trust.{name}: {want}", f"trust.{name}: {got}"))
         for name, want_v in self.variables.items():
             var = story.variables.get(name)
             if var is None:
-                out.append(
-                    (f"variables.{name}: {_show_matcher(want_v)}", f"variables.{name}: (no such variable)")
-                )
+                out.append((
+                    f"variables.{name}: {_show_matcher(want_v)}",
+                    f"variables.{name}: (no such variable{_hint(name, story.variables)})",
+                ))
                 continue
             value = st.values[var.slot]
             ok = (
@@ -198,11 +202,20 @@ class Expect:
             shown = _norm(screen_text(game))
             for t in self.text:
                 if _norm(t) not in shown:
-                    out.append((f"text contains: {_quote(t)}", f"text does not contain: {_quote(t)}"))
+                    near = closest_line(screen_text(game), t)
+                    out.append((
+                        f"text contains: {_quote(t)}",
+                        f"closest line: {_quote(near)}" if near else f"text does not contain: {_quote(t)}",
+                    ))
             for t in self.not_text:
                 if _norm(t) in shown:
                     out.append((f"text does not contain: {_quote(t)}", f"text contains: {_quote(t)}"))
         return out
+
+
+def _hint(word: str, pool: Iterable[str]) -> str:
+    best = did_you_mean(word, pool)
+    return f"; did you mean {best!r}?" if best else ""
 
 
 def _ident(node: _Node, what: str) -> str:

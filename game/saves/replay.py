@@ -12,7 +12,8 @@ from .. import smallfile
 from ..engine import Game, Story
 from ..sanitize import sanitize_line
 from .atomic import atomic_write
-from .expect import Expect
+from .expect import Expect, _hint
+from .hints import chance_note, first_difference_step
 from .nodes import PlaythroughError
 from .transcript import Transcript
 
@@ -91,15 +92,19 @@ class ReplayReport:
     ending: str | None
     failure: ReplayFailure | None
     transcript: str
+    written: str = ""  # the golden transcript written (with update_golden), else ''
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "file": self.file,
             "ok": self.ok,
             "steps": self.steps,
             "ending": self.ending,
             "failure": self.failure.to_json() if self.failure else None,
         }
+        if self.written:
+            out["written"] = self.written
+        return out
 
 
 def update_golden_requested() -> bool:
@@ -112,16 +117,22 @@ def _choice_failure(game: Game, step: Step, number: int) -> ReplayFailure | None
     st, story = game.state, game.story
     offered = [f"{st.scene}.{v.id}" + ("" if v.enabled else " (disabled)") for v in game.choices()]
     if game.ending is not None:
+        note = chance_note(game, step.scene) if step.scene != st.scene else ""
         return ReplayFailure(
             number,
             st.scene,
-            f"the story has already ended (ending '{game.scene.ending}')",
+            f"the story has already ended (ending '{game.scene.ending}')" + (f": {note}" if note else ""),
             [f"choice: {step.key}"],
             [f"ending: {game.scene.ending}"],
             step.where,
         )
     if step.scene != st.scene:
-        why = "no longer exists" if step.scene not in story.scenes else "is not where the choices lead"
+        if step.scene not in story.scenes:
+            why = f"does not exist{_hint(step.scene, story.scenes)}"
+        else:
+            why = "is not where the choices lead"
+            note = chance_note(game, step.scene)
+            why += f": {note}" if note else ""
         return ReplayFailure(
             number,
             st.scene,
@@ -134,7 +145,7 @@ def _choice_failure(game: Game, step: Step, number: int) -> ReplayFailure | None
         return ReplayFailure(
             number,
             st.scene,
-            f"scene '{st.scene}' has no choice '{step.choice}'",
+            f"scene '{st.scene}' has no choice '{step.choice}'{_hint(step.choice, [c.id for c in game.scene.choices])}",
             [f"choice: {step.key}"],
             ["choices offered: " + (", ".join(offered) or "none")],
             step.where,
@@ -177,10 +188,12 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         if isinstance(item, Expect):
             wrong = item.check(game)
             if wrong:
+                note = chance_note(game, item.scene) if item.scene and item.scene != game.state.scene else ""
                 failure = ReplayFailure(
                     steps,
                     game.state.scene,
-                    "expectation failed" if len(wrong) == 1 else f"{len(wrong)} expectations failed",
+                    ("expectation failed" if len(wrong) == 1 else f"{len(wrong)} expectations failed")
+                    + (f" ({note})" if note else ""),
                     [e for e, _ in wrong],
                     [a for _, a in wrong],
                     item.where,
@@ -197,8 +210,11 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         out.choice(view, outcome, game)
         out.scene(game)
     text = out.text()
+    written = ""
     if failure is None and pt.transcript is not None:
         failure = _check_golden(pt, text, steps, game, update_golden)
+        if failure is None and (update_golden if update_golden is not None else update_golden_requested()):
+            written = str(pt.transcript_path())
     return ReplayReport(
         pt.name,
         failure is None,
@@ -206,6 +222,7 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         game.scene.ending or None,
         failure,
         text,
+        written,
     )
 
 
@@ -254,10 +271,12 @@ def _check_golden(
     lines = list(diff)
     if len(lines) > 80:
         lines = lines[:80] + [f"... ({len(lines) - 80} more diff lines)"]
+    # Numbered by where the transcripts part, not by how long the replay went on after that.
+    parted = first_difference_step(want, text)
     return ReplayFailure(
-        steps,
+        parted,
         game.state.scene,
-        f"the transcript differs from the golden file {golden.name} "
+        f"the transcript differs from the golden file {golden.name} from step {parted} on "
         f"(set {UPDATE_ENV}=1 to accept the new one)",
         diff="\n".join(lines),
         kind="golden",

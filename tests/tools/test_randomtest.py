@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from game.commands.randomtest import format_report
 from game.engine import Game
 from game.loader import load_story
-from game.tools.randomtest import Results, format_report, play_batch, randomtest, report_data
+from game.tools.randomtest import Results, play_batch, randomtest, report_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
