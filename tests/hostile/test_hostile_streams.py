@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import importlib.util
 import os
 import subprocess
 from pathlib import Path
@@ -57,10 +58,19 @@ def commands(stories: dict[str, Path]) -> dict[str, tuple[list[str], bytes, int]
         "schema": (["schema", "scenes"], b"", 0),
         "replay": (["replay", str(stories["playthrough"]), "--transcript"], b"", 0),
         "play-plain": (["play", "--plain", "--scenes", worldly, "--seed", "3"], b"t\nh\n1\n", 0),
+        "report": (["report", worldly, "--runs", "20", "-o", "-"], b"", 0),
     }
 
 
-NAMES = ["lint", "lint-shipped", "graph", "graph-shipped", "randomtest", "quicktest", "schema", "replay", "play-plain"]
+def command(stories: dict[str, Path], name: str) -> tuple[list[str], bytes, int]:
+    if name == "report" and importlib.util.find_spec("plotly") is None:
+        pytest.skip("qasas report needs the report extra (plotly); without it, it exits 2 with a message")
+    return commands(stories)[name]
+
+
+NAMES = [
+    "lint", "lint-shipped", "graph", "graph-shipped", "randomtest", "quicktest", "schema", "replay", "play-plain", "report",
+]
 
 
 # --------------------------------------------------------------------------------------------- closed streams
@@ -83,13 +93,13 @@ def test_a_closed_standard_input_is_a_message_for_play(stories: dict[str, Path],
 
 @pytest.mark.parametrize("name", ["lint", "graph", "schema", "replay"])
 def test_commands_that_read_no_input_run_with_standard_input_closed(stories: dict[str, Path], name: str) -> None:
-    args, _, status = commands(stories)[name]
+    args, _, status = command(stories, name)
     assert_clean(run(*args, cwd=stories["root"], close_fds=(0,), stdin=None), status)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_closed_standard_error_changes_nothing_but_the_messages(stories: dict[str, Path], name: str) -> None:
-    args, stdin, status = commands(stories)[name]
+    args, stdin, status = command(stories, name)
     result = run(*args, cwd=stories["root"], close_fds=(2,), input_bytes=stdin)
     assert result.returncode == status and result.stderr == ""
     broken = run("lint", str(stories["root"] / "nowhere"), cwd=stories["root"], close_fds=(2,))
@@ -102,7 +112,7 @@ def test_a_closed_standard_error_changes_nothing_but_the_messages(stories: dict[
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
 @pytest.mark.parametrize("name", NAMES)
 def test_output_to_a_full_device_is_a_message(stories: dict[str, Path], name: str) -> None:
-    args, stdin, _ = commands(stories)[name]
+    args, stdin, _ = command(stories, name)
     with open("/dev/full", "wb") as full:
         result = run(*args, cwd=stories["root"], stdout=full.fileno(), input_bytes=stdin)
     assert_clean(result, 74, "cannot write the output: no space left on the device")
@@ -111,7 +121,7 @@ def test_output_to_a_full_device_is_a_message(stories: dict[str, Path], name: st
 
 @pytest.mark.parametrize("name", NAMES)
 def test_output_to_a_pipe_nobody_reads_any_more_is_a_message(stories: dict[str, Path], name: str) -> None:
-    args, stdin, _ = commands(stories)[name]
+    args, stdin, _ = command(stories, name)
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader is gone before the first byte: `qasas ... | true`
     try:
@@ -124,7 +134,7 @@ def test_output_to_a_pipe_nobody_reads_any_more_is_a_message(stories: dict[str, 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_output_to_a_full_non_blocking_pipe_is_a_message(stories: dict[str, Path], name: str) -> None:
-    args, stdin, _ = commands(stories)[name]
+    args, stdin, _ = command(stories, name)
     read_end, write_end = os.pipe()
     flags = fcntl.fcntl(write_end, fcntl.F_GETFL)
     fcntl.fcntl(write_end, fcntl.F_SETFL, flags | os.O_NONBLOCK)
@@ -169,16 +179,22 @@ ENCODING = {"koi8-r": "koi8-r", "latin-1": "latin-1"}
 @pytest.mark.parametrize("locale", list(LOCALES))
 @pytest.mark.parametrize("name", NAMES)
 def test_a_locale_that_cannot_show_the_text_degrades_it(stories: dict[str, Path], locale: str, name: str) -> None:
-    args, stdin, status = commands(stories)[name]
+    args, stdin, status = command(stories, name)
     result = run(*args, cwd=stories["root"], env=LOCALES[locale], input_bytes=stdin)
     assert "Traceback" not in result.output and "UnicodeEncodeError" not in result.output, result.output[-3000:]
     assert result.returncode == status, result.output[-3000:]
+    if name.startswith(("graph", "schema", "report")):
+        # A file format (Mermaid, DOT, JSON Schema, HTML) is written as the UTF-8 a file of it holds, whatever the
+        # locale: the same bytes as with -o FILE.
+        head = result.stdout[:400]
+        assert any(mark in head for mark in ("flowchart", "$schema", "<!DOCTYPE html")), head
+        return
     encoding = ENCODING.get(locale, "ascii")
     # (run() decoded as UTF-8 with replacement; what reached the stream must be the locale's own bytes)
     raw = result.stdout.encode("utf-8", "replace")
     if encoding == "ascii":
         assert all(b < 128 for b in raw.replace("\ufffd".encode(), b"")), result.stdout[-500:]
-    if name in ("graph", "play-plain", "replay"):
+    if name in ("play-plain", "replay"):
         assert "Koban" in result.stdout and "--" in result.stdout  # 'î' and '—' spelled in ASCII
 
 
@@ -188,7 +204,7 @@ def test_a_real_koi8_locale_if_the_machine_has_one(stories: dict[str, Path]) -> 
     if koi is None:
         pytest.skip("no KOI8 locale installed (PYTHONIOENCODING=koi8-r covers the same encoder)")
     for name in NAMES:
-        args, stdin, status = commands(stories)[name]
+        args, stdin, status = command(stories, name)
         result = run(*args, cwd=stories["root"], env={"LC_ALL": koi, "LANG": koi}, input_bytes=stdin)
         assert result.returncode == status and "Traceback" not in result.output, (name, result.output[-2000:])
 
