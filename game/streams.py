@@ -118,6 +118,14 @@ def _non_blocking(fd: int) -> bool:
         return False
 
 
+def _on(stream: TextIO, fd: int) -> bool:
+    """Whether ``stream`` writes to descriptor ``fd`` (not, say, a test's capture standing in for it)."""
+    try:
+        return stream.fileno() == fd
+    except (OSError, ValueError):
+        return False
+
+
 def prepare() -> set[str]:
     """Make the standard streams safe for a command; return the names of those that were closed
     (``'stdin'``, ``'stdout'``, ``'stderr'``), now reading or writing ``/dev/null``."""
@@ -137,7 +145,7 @@ def prepare() -> set[str]:
             setattr(sys, name, _stream(fd, writing))
     for fd, name in ((1, "stdout"), (2, "stderr")):
         stream = getattr(sys, name)
-        if _non_blocking(fd) and isinstance(stream, io.TextIOWrapper):
+        if _non_blocking(fd) and isinstance(stream, io.TextIOWrapper) and _on(stream, fd):
             # Inherited non-blocking (a parent set it on the shared pipe): unbuffered (PYTHONUNBUFFERED), Python
             # drops what a full pipe refuses without a word. Buffered, it raises, and the command can say so.
             setattr(sys, name, io.TextIOWrapper(
