@@ -10,7 +10,7 @@ No imports from the rest of the game (argparse only when a command-line type is 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # (not imported from typing: a start-up that needs no typing does not pay for it)
 
 if TYPE_CHECKING:  # datetime is imported where a time is read (saves), not by every command that takes a seed
     from collections.abc import Callable

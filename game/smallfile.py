@@ -27,7 +27,10 @@ import errno
 import os
 import re
 import stat
-from typing import Any
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_JSON_DEPTH = 32
 # Python refuses integers over 4,300 digits anyway; no number a game file holds needs more than a few dozen.

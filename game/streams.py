@@ -26,7 +26,8 @@ import errno
 import io
 import os
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # (not imported from typing: a start-up that needs no typing does not pay for it)
 
 if TYPE_CHECKING:  # typing's names only: importing them costs start-up time every command would pay
     from typing import TextIO

@@ -202,6 +202,18 @@ def format_report(story: Story, data: dict[str, Any]) -> str:
         out.append("")
         out.append(f"Choices never taken, in scenes that were visited ({len(untaken)}):")
         out.extend(f"  {u['file']}:{u['line']}:{u['column']}: {u['id']}" for u in untaken)
+    for key, heading in (
+        ("spans_never_shown", "Text spans never shown: their condition never held where it was read"),
+        ("spans_always_shown", "Text spans always shown: their condition always held where it was read"),
+    ):
+        spans = data.get(key, [])
+        if spans:
+            out.append("")
+            out.append(f"{heading} ({len(spans)}):")
+            out.extend(
+                f"  {u['file']}:{u['line']}:{u['column']}: {{if {u['source']}: ...}} (read {u['read']:,} times)"
+                for u in spans
+            )
     problems = data["loops"] + data["dead_ends"]
     if problems:
         out.append("")

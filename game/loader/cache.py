@@ -17,19 +17,21 @@ editing a story replaces its entry instead of piling up new ones, and at most ``
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import sys
 from array import array
 from collections.abc import Sequence
-from typing import Any
 
 from .. import smallfile
 from ..engine.model import Story
 from .codec import _BLOCKS, _INT, FORMAT, CacheMiss, decode, encode
+from .digests import compare_digest, hmac_sha256, sha256
 from .errors import Problem
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any
 
 APP_DIR = "jaysh-al-qasas"
 MAX_ENTRIES = 32
@@ -40,7 +42,7 @@ _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger fi
 
 __all__ = [
     "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "read_entry", "stats", "store",
+    "lookup", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -69,7 +71,7 @@ def entry_path(root: str) -> str | None:
     story_root = os.path.abspath(root)
     if directory == story_root or directory.startswith(story_root.rstrip(os.sep) + os.sep):
         return None
-    name = hashlib.sha256(os.fsencode(story_root)).hexdigest()[:32]
+    name = sha256(os.fsencode(story_root)).hexdigest()[:32]
     return os.path.join(directory, f"{_PREFIX}{name}{_SUFFIX}")
 
 
@@ -83,7 +85,7 @@ def code_version() -> str:
     a warm load must not pay for importing it."""
     global _code_version
     if _code_version is None:
-        h = hashlib.sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
+        h = sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
         game_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         try:
             for package in ("engine", "loader"):
@@ -116,7 +118,7 @@ def _yaml_identity() -> bytes:
 # ------------------------------------------------------------------------------------------------ keys
 
 
-def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
+def content_digest(root: str, paths: Sequence[str]) -> Any:
     """The story's content digest, computed from the files' bytes exactly as the loader computes it from their
     text (``paths[0]`` is the manifest). None when a file cannot be one the loader accepts (unreadable, not a
     regular file, too large, containing NUL): such a story is never in the cache.
@@ -129,9 +131,9 @@ def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
     return found[0] if found is not None else None
 
 
-def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[hashlib._Hash, int] | None:
+def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int] | None:
     """``content_digest``, and how many bytes the story's files hold."""
-    digest = hashlib.sha256()
+    digest = sha256()
     total = 0
     for i, path in enumerate(paths):
         try:
@@ -160,7 +162,7 @@ def entry_limit(source_bytes: int) -> int:
 
 
 def _key(content_hex: str) -> str:
-    return hashlib.sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
+    return sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------ look up and store
@@ -214,19 +216,29 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
 def store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
     """Write a valid story to the cache under the digest of the text it was read from. Never raises: a cache that
     cannot be written only costs the next load its speed."""
+    if any(p.severity == "error" for p in problems):
+        return
     try:
-        _store(root, content_hex, story, problems, shown)
-    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home, a story that cannot be cached: no entry
+        store_encoded(root, content_hex, encode(story, problems, list(shown)))
+    except Exception:  # noqa: BLE001, S110 - a story that cannot be cached: no entry
         pass
 
 
-def _store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
+def store_encoded(root: str, content_hex: str, encoded: tuple[dict[str, Any], array[int], list[str]]) -> None:
+    """``store`` for a story already encoded (``codec.encode``), so a cold load that encodes it anyway pays once.
+    Never raises."""
+    try:
+        _store(root, content_hex, *encoded)
+    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home: no entry
+        pass
+
+
+def _store(root: str, content_hex: str, data: dict[str, Any], numbers: array[int], texts: list[str]) -> None:
     import tempfile  # only when writing: a warm load, or a game's start-up, never pays for importing it
 
     entry = entry_path(root)
-    if entry is None or any(p.severity == "error" for p in problems):
+    if entry is None:
         return
-    data, numbers, texts = encode(story, problems, list(shown))
     blocks = (
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         numbers.tobytes(),
@@ -327,9 +339,7 @@ def _discard(path: str) -> bool:
 
 
 def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> str:
-    mac = hmac.new(secret, key.encode(), hashlib.sha256)
-    mac.update(payload)
-    return mac.hexdigest()
+    return hmac_sha256(secret, key.encode(), payload)
 
 
 def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, list[str]]:
@@ -353,7 +363,7 @@ def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, l
     if b + sizes[2] != len(rest):
         raise CacheMiss("truncated")
     mac = header.get("mac")
-    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(secret, key, rest)):
+    if not isinstance(mac, str) or not compare_digest(mac, _mac(secret, key, rest)):
         raise CacheMiss("corrupt or tampered with")
     # The integer block is read where it lies, through a view: no copy of megabytes, and no page of it touched
     # until a column is read. (A cast of a length that is not a whole number of items raises TypeError: a miss.)

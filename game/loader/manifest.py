@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Variable
+from ..engine.records import replace
 from .errors import did_you_mean, hint
 from .nodes import NodeReader, _Src
 

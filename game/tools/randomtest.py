@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from ..engine import Game, Pos, Story
+from ..engine import Condition, Game, Pos, Story, apply_effects
+from .analysis import text_sites
 
 MODES = ("random", "coverage")
 BATCH = 1000  # runs per unit of work (and per coverage-count window)
@@ -111,6 +112,8 @@ class Results:
     problems: dict[tuple[str, tuple[str, ...]], Problem] = field(default_factory=dict)
     elapsed: float = 0.0
     detail: Detail | None = None
+    # The {if ...} spans in text, by 'file:line:col': how often their condition held and failed where it was read.
+    spans: dict[str, list[int]] = field(default_factory=dict)
 
     def merge(self, other: Results) -> None:
         self.runs += other.runs
@@ -131,6 +134,10 @@ class Results:
             if self.detail is None:
                 self.detail = Detail()
             self.detail.merge(other.detail)
+        for place, (yes, no) in other.spans.items():
+            counts = self.spans.setdefault(place, [0, 0])
+            counts[0] += yes
+            counts[1] += no
 
     def add_problem(self, key: tuple[str, tuple[str, ...]], p: Problem) -> None:
         mine = self.problems.get(key)
@@ -151,6 +158,7 @@ class Results:
                 [p.kind, list(p.scenes), p.seed, p.steps, p.runs, list(p.path)] for p in self.problems.values()
             ],
             "detail": self.detail.to_data() if self.detail is not None else None,
+            "spans": self.spans,
         }
 
     @classmethod
@@ -164,6 +172,7 @@ class Results:
             r.problems[(kind, p.scenes)] = p
         if d.get("detail") is not None:
             r.detail = Detail.from_data(d["detail"])
+        r.spans = {k: [int(v[0]), int(v[1])] for k, v in d.get("spans", {}).items()}
         return r
 
 
@@ -176,12 +185,43 @@ def words_shown(game: Game) -> int:
     return sum(len(paragraph.split()) for paragraph in game.text())
 
 
+Spans = dict[str, list[tuple[str, Condition]]]
+
+
+def _span_conditions(story: Story) -> tuple[Spans, Spans]:
+    """The conditions of {if ...} spans a player can read, each with its place ('file:line:col'): per scene, those
+    read as it is entered (its text, header, labels and reasons), and per choice key, those of its result (read
+    after its effects)."""
+    at_scene: Spans = {}
+    at_result: Spans = {}
+    for scene in story.scenes.values():
+        for site in text_sites(story, scene):
+            item = (str(site.condition.pos), site.condition)
+            if site.role == "result" and site.choice is not None:
+                at_result.setdefault(site.choice.key, []).append(item)
+            else:
+                at_scene.setdefault(scene.id, []).append(item)
+    return at_scene, at_result
+
+
 def play_batch(
     story: Story, first_seed: int, count: int, mode: str = "random", max_steps: int = 10_000, detail: bool = False
 ) -> Results:
     """Play ``count`` runs with seeds ``first_seed ..``; the hot loop of randomtest. ``detail`` also counts, per
-    run, the scenes visited, the choices taken and the words read (slower: every scene's text is rendered)."""
+    run, the scenes visited, the choices taken and the words read (slower: every scene's text is rendered).
+    The conditions of {if ...} spans are judged where a player reads them, so the report can name a span that never
+    showed (only scenes and choices that have one pay for it)."""
     res = Results()
+    span_at_scene, span_at_result = _span_conditions(story)
+    spans = res.spans
+
+    def judge(conditions: list[tuple[str, Condition]], values: list, seen: set[str], taken_keys: set[str]) -> None:
+        for key, c in conditions:
+            counts = spans.get(key)
+            if counts is None:
+                counts = spans[key] = [0, 0]
+            counts[0 if c.test(values, seen, taken_keys) else 1] += 1
+
     scenes = story.scenes
     order = {sid: i for i, sid in enumerate(scenes)}
     factions = [(f.id, f.slot) for f in story.factions.values()]
@@ -205,6 +245,8 @@ def play_batch(
             ways: set[str] = set()
         while True:
             scene = scenes[st.scene]
+            if span_at_scene and scene.id in span_at_scene:
+                judge(span_at_scene[scene.id], st.values, st.visited, st.chosen)
             if scene.ending:
                 break
             choices = available()
@@ -227,6 +269,10 @@ def play_batch(
                 choice = choices[int(rand() * n)]
             if coverage:
                 taken[choice.key] += 1
+            if span_at_result and choice.key in span_at_result:
+                after = list(st.values)
+                apply_effects(story, choice.effects, after)
+                judge(span_at_result[choice.key], after, st.visited, st.chosen | {choice.key})
             if info is None:
                 step(choice)
             else:
@@ -549,8 +595,36 @@ def report_data(story: Story, res: Results, *, runs: int, seed: int, mode: str, 
             for p in problems
             if p.kind == "dead_end"
         ],
+        "spans_never_shown": [
+            {**_where_key(key), "source": source, "read": yes + no}
+            for key, (yes, no) in sorted(res.spans.items(), key=_place_order) if yes == 0
+            for source in [_span_source(story, key)]
+        ],
+        "spans_always_shown": [
+            {**_where_key(key), "source": source, "read": yes + no}
+            for key, (yes, no) in sorted(res.spans.items(), key=_place_order) if no == 0
+            for source in [_span_source(story, key)]
+        ],
         "ok": not res.problems,
     }
+
+
+def _place_order(item: tuple[str, list[int]]) -> tuple[str, int, int]:
+    file, line, column = item[0].rsplit(":", 2)
+    return file, int(line), int(column)
+
+
+def _where_key(key: str) -> dict[str, Any]:
+    file, line, column = key.rsplit(":", 2)
+    return {"file": file, "line": int(line), "column": int(column)}
+
+
+def _span_source(story: Story, key: str) -> str:
+    for scene in story.scenes.values():
+        for site in text_sites(story, scene):
+            if str(site.condition.pos) == key:
+                return site.condition.source
+    return ""
 
 
 def replay_path(story: Story, seed: int, mode: str, max_steps: int) -> list[str]:
