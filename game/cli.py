@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "quicktest": ("game.tools.quicktest", "explore every reachable state; report unreachable scenes and paths to endings"),
     "schema": ("game.tools.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
+    "lsp": ("game.commands.lsp", "run the language server for story files over stdio (for editors)"),
 }
 
 

@@ -6,15 +6,15 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 
 from ..engine.model import Story
 from . import cache
-from .errors import Problem, StoryError, did_you_mean, sort_problems
-from .reader import Reader, _Src, walk_story_files
-from .yamlsafe import compose, read_text
+from .errors import Problem, StoryError, did_you_mean
+from .parts import assemble, collector_paused, read_file_part, read_manifest_part
+from .walk import walk_story_files
+from .yamlsafe import read_text
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
 
@@ -39,19 +39,11 @@ def _shown(path: str) -> str:
 
 def check_story(root: str) -> tuple[Story | None, list[Problem]]:
     """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
-    # Loading allocates hundreds of thousands of long-lived nodes; the cyclic collector would rescan them all
-    # again and again (quadratic in story size). Nothing here makes cycles worth collecting, so pause it.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _check_story(root)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
-    reader = Reader()
     manifest, files, problems = walk_story_files(root)
     use_cache = manifest is not None and not problems and cache.enabled()
     if use_cache and manifest is not None:
@@ -60,40 +52,28 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
-    reader.problems.extend(problems)
+    found = list(problems)
     digest = hashlib.sha256()
-    shown_files: list[str] = []
+    mpart = None
     if manifest is not None:
         shown = _shown(manifest)
-        reader._manifest_shown = shown
         text, probs = read_text(manifest, shown)
-        reader.problems.extend(probs)
+        found.extend(probs)
         if text is not None:
             digest.update(b"story.yaml\0" + text.encode() + b"\0")
-            node, probs = compose(text, shown)
-            reader.problems.extend(probs)
-            if node is not None:
-                reader.read_manifest(_Src(shown, text), node)
+        mpart = read_manifest_part(shown, text)
+    parts = []
     for path in files:
         shown = _shown(path)
-        shown_files.append(shown)
         text, probs = read_text(path, shown)
-        reader.problems.extend(probs)
-        if text is None:
-            reader.files_failed = True
-            continue
-        digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
-        node, probs = compose(text, shown)
-        reader.problems.extend(probs)
-        if node is None:
-            reader.files_failed = True
-        else:
-            reader.read_scene_file(_Src(shown, text), node)
-    story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    found = sort_problems(reader.problems, reader._manifest_shown)
+        found.extend(probs)
+        if text is not None:
+            digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
+        parts.append(read_file_part(mpart, shown, text))
+    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found)
     if use_cache and story is not None and manifest is not None:
         # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
-        cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *shown_files])
+        cache.store(root, digest.hexdigest(), story, found, [_shown(manifest), *(p.shown for p in parts)])
     return story, found
 
 

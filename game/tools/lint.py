@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable
 
@@ -12,6 +11,7 @@ from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
 from ..engine.text import Show
 from ..loader import Problem, check_story, default_scenes_dir
+from ..loader.index import TermFinder, term_pattern
 from ..sanitize import sanitize
 from .analysis import (
     FALSE,
@@ -48,20 +48,21 @@ def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Pro
     return stats, errors, sorted(warnings)
 
 
-def deep_warnings(story: Story) -> list[Problem]:
+def deep_warnings(story: Story, analysis: Analysis | None = None) -> list[Problem]:
     """Warnings beyond load errors, each at file:line:col; every one is certain, never a guess.
 
     Unreachable scenes; scenes from which no ending can be reached; endings no scene reaches; variables never read
     or never changed; factions never changed; conditions that can never be true or are always true (interval
     analysis, see ``game.tools.analysis``); routes that can never be taken; two visible choices with the same
-    label; locations without a glossary entry and glossary terms the story never mentions.
+    label; locations without a glossary entry and glossary terms the story never mentions. ``analysis``: the
+    story's analysis if it is at hand (one made for a story of the same ``structure`` will do).
     """
     found: list[Problem] = []
 
     def warn(pos: Pos, message: str) -> None:
         found.append(Problem(pos.file, pos.line, pos.column, message, "warning"))
 
-    a = analyse(story)
+    a = analysis if analysis is not None else analyse(story)
     _reachability(story, a, warn)
     _conditions(story, a, warn)
     _text(story, a, warn)
@@ -306,14 +307,10 @@ def _labels(story: Story, warn: Warn) -> None:
                 seen.setdefault(label, choice)
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
-
-
 def _glossary(story: Story, warn: Warn) -> None:
     """The glossary convention (scenes/README.md): every location's name contains a glossary term, and every
     glossary term appears somewhere a player can read it. Text is shown literally, so there is no link markup."""
-    patterns = {term: _term_pattern(term) for term in story.glossary}
+    patterns = {term: term_pattern(term) for term in story.glossary}
     for loc in story.locations.values():
         if not any(p.search(loc.name) for p in patterns.values()):
             warn(loc.pos, f"location {loc.id!r} ({loc.name!r}) has no glossary entry: add a glossary term that appears in its name")
@@ -331,9 +328,9 @@ def _glossary(story: Story, warn: Warn) -> None:
         for choice in scene.choices:
             texts += [choice.label, choice.reason]
             texts += [para.source or " ".join(p for p in para.parts if isinstance(p, str)) for para in choice.result]
-    corpus = "\n".join(texts)
+    corpus = TermFinder("\n".join(texts))
     for term, entry in story.glossary.items():
-        if patterns[term].search(corpus):
+        if corpus.search(term, patterns[term]):
             continue
         others = "\n".join(e.text for t, e in story.glossary.items() if t != term)
         if not patterns[term].search(others):
