@@ -368,6 +368,7 @@ def _finish(index: FileIndex) -> FileIndex:
     for ref in index.refs:
         unique.setdefault((ref.kind, ref.name, ref.span), ref)
     index.refs = sorted(unique.values(), key=_place)
+    index.symbols.sort(key=lambda s: (s.span.line, s.span.column))
     return index
 
 

@@ -51,13 +51,16 @@ class Lines:
             column += 1
         return position.line + 1, column + 1
 
-    def problem_range(self, problem: Problem, starts: Mapping[tuple[int, int], Ref] | None = None) -> types.Range:
+    def problem_range(self, problem: Problem, starts: Mapping[tuple[int, int], list[Ref]] | None = None) -> types.Range:
         """Where a problem is, as exactly as can be told: the name or condition that starts at its position (see
-        ``ref_starts``), else the word, quoted text or braces there."""
+        ``ref_starts``; lint's verdicts are about a whole condition, other problems about the name), else the
+        word, quoted text or braces there."""
         if problem.line <= 0:
             return types.Range(types.Position(0, 0), types.Position(0, self.codec.client_num_units(self.line(0))))
-        ref = starts.get((problem.line, problem.column)) if starts else None
-        if ref is not None:
+        refs = starts.get((problem.line, problem.column), []) if starts else []
+        if refs:
+            whole = problem.message.startswith("condition ")
+            ref = min(refs, key=lambda r: (r.kind == "condition") != whole)
             return self.range(ref.span)
         text = self.line(problem.line - 1)
         start = problem.column - 1
@@ -65,14 +68,11 @@ class Lines:
         return types.Range(self.position(problem.line, start + 1), self.position(problem.line, end + 1))
 
 
-def ref_starts(refs: Iterable[Ref]) -> dict[tuple[int, int], Ref]:
-    """The refs of a file by where they start; where a condition starts with a name, the condition (a problem
-    placed there is about the condition)."""
-    out: dict[tuple[int, int], Ref] = {}
+def ref_starts(refs: Iterable[Ref]) -> dict[tuple[int, int], list[Ref]]:
+    """The refs of a file by where they start."""
+    out: dict[tuple[int, int], list[Ref]] = {}
     for ref in refs:
-        key = (ref.span.line, ref.span.column)
-        if key not in out or ref.kind == "condition":
-            out[key] = ref
+        out.setdefault((ref.span.line, ref.span.column), []).append(ref)
     return out
 
 

@@ -25,6 +25,26 @@ def md(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", " ".join(text.split()))
 
 
+def shown(story: Story | None, source: str) -> str:
+    """Text as a player first reads it (spans at their first visit, names at their starting values); as written
+    when the story does not build."""
+    template = story.templates.get(source) if story is not None else None
+    if story is None or template is None:
+        return source
+    return template.render(list(story.defaults), set(), set(), 1, 0)
+
+
+def _opening(story: Story | None, sid: str, written: str) -> str:
+    """A scene's first paragraph as a player first reads it (the first one shown whatever happened)."""
+    scene = story.scenes.get(sid) if story is not None else None
+    if story is None or scene is None:
+        return written
+    for passage in sorted(scene.text, key=lambda p: p.when is not None):
+        if passage.paragraphs:
+            return passage.paragraphs[0].render(list(story.defaults), set(), set(), 1, 0) or written
+    return written
+
+
 def hover(here: Here) -> types.Hover | None:
     refs = here.refs_here()
     if not refs:
@@ -84,7 +104,7 @@ def _describe(here: Here, ref: Ref) -> str:
         if ch is None:
             return f"`{ref.name}`: no chapter has this id"
         count = sum(1 for s in index.scenes.values() if s.chapter == ref.name)
-        return f"**{md(ch.title)}** · chapter `{ch.id}` (order {ch.order}) · {count} scene{'s' if count != 1 else ''}"
+        return f"**{md(shown(story, ch.title))}** · chapter `{ch.id}` (order {ch.order}) · {count} scene{'s' if count != 1 else ''}"
     if ref.kind == "location":
         loc = declared.locations.get(ref.name)
         if loc is None:
@@ -97,7 +117,7 @@ def _describe(here: Here, ref: Ref) -> str:
             return f"`{ref.name}`: no ending has this id"
         scenes = sorted(s.id for s in index.scenes.values() if s.ending == ref.name)
         where = ", ".join(f"`{s}`" for s in scenes) or "no scene yet"
-        return f"**{md(end.title)}** · ending `{end.id}` · reached in {where}"
+        return f"**{md(shown(story, end.title))}** · ending `{end.id}` · reached in {where}"
     if ref.kind == "routes":
         return _routes(ref.name, story)
     if ref.kind == "term":
@@ -112,23 +132,27 @@ def _scene(here: Here, sid: str, former: str = "") -> str:
     info = here.state.index.scenes.get(sid)
     if info is None:
         return f"`{sid}`: no scene has this id"
-    declared = here.state.refresh().declared
-    lines = [f"**{md(info.title)}** · scene `{sid}`" + (f" (formerly `{former}`)" if former else "")]
-    where = " · ".join(md(x) for x in (info.place, info.date) if x)
+    checked = here.state.refresh()
+    declared = checked.declared
+    story = checked.story or here.state.good
+    title = shown(story, info.title)
+    lines = [f"**{md(title)}** · scene `{sid}`" + (f" (formerly `{former}`)" if former else "")]
+    where = " · ".join(md(shown(story, x)) for x in (info.place, info.date) if x)
     if where:
         lines.append(where)
     chapter = declared.chapters.get(info.chapter)
-    facts = [f"chapter: {md(chapter.title) if chapter else info.chapter}"] if info.chapter else []
+    facts = [f"chapter: {md(shown(story, chapter.title)) if chapter else info.chapter}"] if info.chapter else []
     if info.ending:
         end = declared.endings.get(info.ending)
-        facts.append(f"ending: {md(end.title) if end else info.ending}")
+        facts.append(f"ending: {md(shown(story, end.title)) if end else info.ending}")
     else:
         facts.append(f"{len(info.choices)} choice{'s' if len(info.choices) != 1 else ''}")
     if info.formerly:
         facts.append("formerly " + ", ".join(f"`{f}`" for f in info.formerly))
     lines.append(" · ".join(facts))
-    if info.first_line:
-        first = info.first_line if len(info.first_line) <= 240 else info.first_line[:239] + "…"
+    opening = _opening(story, sid, info.first_line)
+    if opening:
+        first = opening if len(opening) <= 240 else opening[:239] + "…"
         lines.append(f"> {md(first)}")
     return "\n\n".join(lines)
 
@@ -141,10 +165,11 @@ def _choice(here: Here, ref: Ref) -> str:
     found = next((c for c in info.choices if c.id == cid or cid in c.formerly), None) if info else None
     if info is None or found is None:
         return f"`{sid}.{cid}`: no choice has this id"
-    lines = [f"**{md(found.label)}** · choice `{found.id}` of scene `{sid}` ({md(info.title)})"]
+    story = here.state.refresh().story or here.state.good
+    head = f"**{md(shown(story, found.label))}** · choice `{found.id}` of scene `{sid}`"
+    lines = [f"{head} ({md(shown(story, info.title))})"]
     if found.formerly:
         lines.append("formerly " + ", ".join(f"`{f}`" for f in found.formerly))
-    story = here.state.refresh().story or here.state.good
     scene = story.scenes.get(sid) if story is not None else None
     choice = scene.choice(found.id) if scene is not None else None
     if choice is not None:
@@ -179,9 +204,10 @@ def _variable(here: Here, name: str, story: Story | None) -> str:
 
 def _faction(here: Here, name: str) -> str:
     f = here.state.refresh().declared.factions[name]
-    lines = [f"**{md(f.name)}** · faction `{f.id}`: trust {f.low}..{f.high}, starts at {f.initial}"]
+    story = here.state.refresh().story or here.state.good
+    lines = [f"**{md(shown(story, f.name))}** · faction `{f.id}`: trust {f.low}..{f.high}, starts at {f.initial}"]
     if f.names:
-        lines.append("also named " + ", ".join(f"{md(n)} (`{i}`)" for i, n in f.names))
+        lines.append("also named " + ", ".join(f"{md(shown(story, n))} (`{i}`)" for i, n in f.names))
     if f.description:
         lines.append(md(f.description))
     lines.append("trust changed in " + _places(here, name, ("trust", "fair")))
@@ -201,4 +227,4 @@ def _routes(name: str, story: Story | None) -> str:
     return f"**{name}** · route list for {where}\n\n" + "\n\n".join(f"- {s}" for s in steps)
 
 
-__all__ = ["hover", "md"]
+__all__ = ["hover", "md", "shown"]
