@@ -111,7 +111,7 @@ def run_bench(
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
     if not shipped:
         for key in ("load_shipped", "play_shipped"):
-            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (--scenes)"
+            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
         "story": scenes,

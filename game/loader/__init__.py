@@ -6,15 +6,23 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from ..engine.model import Story
 from . import cache
 from .errors import Problem, StoryError, did_you_mean
-from .parts import assemble, collector_paused, read_file_part, read_manifest_part
 from .walk import walk_story_files
-from .yamlsafe import read_text
+
+if TYPE_CHECKING:
+    from yaml import Node
+
+# The reader and PyYAML are imported on a cache miss only: a story served from the cache never needs them, and
+# importing YAML would double what a warm start costs.
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
 
@@ -37,10 +45,30 @@ def _shown(path: str) -> str:
     return rel if len(rel) < len(path) else path
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Reading allocates hundreds of thousands of long-lived nodes; the cyclic collector would rescan them all
+    again and again (quadratic in story size). Nothing here makes cycles worth collecting, so pause it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def check_story(root: str) -> tuple[Story | None, list[Problem]]:
     """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
     with collector_paused():
         return _check_story(root)
+
+
+def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+    """Compose YAML text into a node tree (see ``yamlsafe.compose``); imports the YAML side on first use."""
+    from .yamlsafe import compose as compose_yaml
+
+    return compose_yaml(text, shown)
 
 
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
@@ -52,6 +80,9 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
+    from .parts import assemble, read_file_part, read_manifest_part
+    from .yamlsafe import read_text
+
     found = list(problems)
     digest = hashlib.sha256()
     mpart = None

@@ -79,15 +79,11 @@ _code_version: str | None = None
 def code_version() -> str:
     """A hash of everything besides the story's files that decides what a load gives: the loader's and engine's
     source, the Python and PyYAML versions (and how this machine stores integers), so a cache written by other
-    code, or read on another kind of machine, is never served."""
+    code, or read on another kind of machine, is never served. PyYAML is identified by its files, not imported:
+    a warm load must not pay for importing it."""
     global _code_version
     if _code_version is None:
-        import yaml
-
-        h = hashlib.sha256(
-            f"format {FORMAT}\0{sys.version}\0{yaml.__version__} {yaml.__with_libyaml__}\0"
-            f"{sys.byteorder} {array(_INT).itemsize}\0".encode()
-        )
+        h = hashlib.sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
         game_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         try:
             for package in ("engine", "loader"):
@@ -96,10 +92,25 @@ def code_version() -> str:
                     if name.endswith(".py"):
                         with open(os.path.join(directory, name), "rb") as fh:
                             h.update(f"{package}/{name}\0".encode() + fh.read() + b"\0")
+            h.update(_yaml_identity())
         except OSError:  # the source cannot be read (a frozen build?): a version no other process shares
             h.update(os.urandom(16))
         _code_version = h.hexdigest()
     return _code_version
+
+
+def _yaml_identity() -> bytes:
+    """PyYAML's version and whether its C extension is there, read from its files without importing it: its
+    ``__init__.py`` (which holds the version) and the names of the files beside it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    if spec is None or not spec.origin:
+        return b"no yaml"
+    directory = os.path.dirname(spec.origin)
+    with open(spec.origin, "rb") as fh:
+        init = fh.read()
+    return init + "\0".join(sorted(os.listdir(directory))).encode()
 
 
 # ------------------------------------------------------------------------------------------------ keys

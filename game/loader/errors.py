@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,6 +70,8 @@ def sort_problems(problems: Iterable[Problem], manifest: str = "") -> list[Probl
 
 def did_you_mean(word: str, pool: Iterable[str]) -> str | None:
     """The closest name in ``pool`` to a misspelled ``word``, if any is close enough."""
+    import difflib  # only when there is a mistake to explain
+
     matches = difflib.get_close_matches(word, list(pool), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

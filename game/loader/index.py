@@ -28,6 +28,7 @@ from .build import _locate
 from .nodes import _CondRef, _Src
 from .reader import Reader
 from .scenes import Para, RawRoute, RawScene
+from .terms import TermFinder, term_pattern
 
 KINDS = ("scene", "choice", "name", "chapter", "location", "ending", "routes", "term", "condition")
 
@@ -404,34 +405,6 @@ def index_manifest(reader: Reader, src: _Src) -> FileIndex:
 
 
 # ----------------------------------------------------------------------------------------- glossary
-
-
-def term_pattern(term: str) -> re.Pattern[str]:
-    """A glossary term as the glossary convention finds it in text: whole words, any case. The look-behind
-    comes after the term's first character (and looks back over it), so a search can skip ahead to that
-    character instead of trying the look-behind at every position: the same matches as ``(?<!\\w)term(?!\\w)``,
-    several times faster on a long text."""
-    return re.compile(re.escape(term[:1]) + r"(?<!\w.)" + re.escape(term[1:]) + r"(?!\w)", re.IGNORECASE | re.DOTALL)
-
-
-class TermFinder:
-    """Finds glossary terms in one long text, fast. A term's pattern is searched from the first place its
-    lower-case spelling appears (found by ``str.find``, in C), and from the start only when that finds nothing:
-    every match is the pattern's own, and "absent" always comes from a search of the whole text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        lowered = text.lower()
-        self._lowered = lowered if len(lowered) == len(text) else None  # (positions line up only if so)
-
-    def search(self, term: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
-        if self._lowered is not None:
-            start = self._lowered.find(term.lower())
-            if start > 0:
-                found = pattern.search(self.text, start)  # (its look-behind still sees the text before start)
-                if found is not None:
-                    return found
-        return pattern.search(self.text)
 
 
 def term_refs(index: FileIndex, patterns: dict[str, re.Pattern[str]]) -> list[Ref]:

@@ -10,9 +10,6 @@ file costs the reading of that file and the cross-checks, never the whole story'
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from yaml.nodes import Node
@@ -23,20 +20,6 @@ from .index import FileIndex, index_file, index_manifest
 from .nodes import _Src
 from .reader import Reader
 from .scenes import declared_twice
-from .yamlsafe import compose
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading allocates hundreds of thousands of long-lived nodes; the cyclic collector would rescan them all
-    again and again (quadratic in story size). Nothing here makes cycles worth collecting, so pause it."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass(slots=True)
@@ -68,6 +51,13 @@ class FilePart:
     def failed(self) -> bool:
         """True when the file could not be read as a scene file (its references cannot be checked)."""
         return self.reader is None or self.reader.files_failed
+
+
+def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+    """The package's ``compose``, looked up when called (it imports YAML on first use; tests stand in for it)."""
+    from . import compose as package_compose
+
+    return package_compose(text, shown)
 
 
 def read_manifest_part(
@@ -172,4 +162,4 @@ def assemble(
     return story, sort_problems(merged.problems, merged._manifest_shown)
 
 
-__all__ = ["FilePart", "ManifestPart", "assemble", "collector_paused", "read_file_part", "read_manifest_part"]
+__all__ = ["FilePart", "ManifestPart", "assemble", "read_file_part", "read_manifest_part"]

@@ -19,10 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Story, Variable
-from . import cache
+from . import cache, collector_paused
 from .errors import Problem
 from .index import FileIndex, Index
-from .parts import FilePart, ManifestPart, assemble, collector_paused, read_file_part, read_manifest_part
+from .parts import FilePart, ManifestPart, assemble, read_file_part, read_manifest_part
 from .walk import walk_story_files
 from .yamlsafe import read_text
 

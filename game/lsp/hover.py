@@ -222,8 +222,8 @@ def _routes(name: str, story: Story | None) -> str:
     steps = []
     for r in rl.routes:
         cond = f"if {md(r.when.source)}" if r.when is not None else ""
-        chance = f"{r.chance}%" if r.chance is not None else ""
-        steps.append(f"{' '.join(x for x in (cond, chance) if x) or 'otherwise'} → `{r.target}`")
+        chance = f"{r.chance}% of the time" if r.chance is not None else ""
+        steps.append(f"{', '.join(x for x in (cond, chance) if x) or 'otherwise'} → `{r.target}`")
     return f"**{name}** · route list for {where}\n\n" + "\n\n".join(f"- {s}" for s in steps)
 
 

@@ -32,7 +32,7 @@ def cold(root: Path, monkeypatch: pytest.MonkeyPatch) -> Story:
 def warm(root: Path, monkeypatch: pytest.MonkeyPatch) -> Story:
     """Load ``root`` from the cache, proving it: with YAML parsing made impossible."""
     with monkeypatch.context() as m:
-        m.setattr(loader.parts, "compose", no_yaml)
+        m.setattr(loader, "compose", no_yaml)
         return load_story(str(root))
 
 
@@ -117,7 +117,7 @@ def test_every_form_of_the_format_survives_the_cache(tmp_path: Path, monkeypatch
 def test_check_story_uses_the_cache_too(tiny_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     check_story(str(tiny_copy))
     with monkeypatch.context() as m:
-        m.setattr(loader.parts, "compose", no_yaml)
+        m.setattr(loader, "compose", no_yaml)
         story, problems = check_story(str(tiny_copy))
     assert story is not None and problems == []
 
@@ -321,7 +321,7 @@ def test_qasas_no_cache_turns_it_off(tiny_copy: Path, cache_home: Path, monkeypa
     assert entry(tiny_copy).is_file()
     monkeypatch.setenv("QASAS_NO_CACHE", "1")
     with monkeypatch.context() as m:
-        m.setattr(loader.parts, "compose", no_yaml)
+        m.setattr(loader, "compose", no_yaml)
         with pytest.raises(AssertionError, match="YAML was parsed"):
             load_story(str(tiny_copy))  # not served from the cache
     entry(tiny_copy).unlink()

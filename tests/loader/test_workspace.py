@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from game.loader import check_story, parts
+from game import loader
+from game.loader import check_story
 from game.loader.codec import encode
 from game.loader.workspace import Workspace
 
@@ -45,8 +46,8 @@ def test_an_edit_rereads_only_the_buffer(rich: Path, monkeypatch: pytest.MonkeyP
     assert first.story is not None
     reads = ws.reads
     composed: list[str] = []
-    real = parts.compose
-    monkeypatch.setattr(parts, "compose", lambda text, shown: composed.append(shown) or real(text, shown))
+    real = loader.compose
+    monkeypatch.setattr(loader, "compose", lambda text, shown: composed.append(shown) or real(text, shown))
 
     one = rich / "one.yaml"
     ws.set_text(str(one), one.read_text().replace("title: The Road", "title: The Long Road"))
@@ -63,8 +64,8 @@ def test_a_manifest_edit_reads_every_file_again_but_composes_none(rich: Path, mo
     ws = Workspace(str(rich))
     ws.check()
     composed: list[str] = []
-    real = parts.compose
-    monkeypatch.setattr(parts, "compose", lambda text, shown: composed.append(shown) or real(text, shown))
+    real = loader.compose
+    monkeypatch.setattr(loader, "compose", lambda text, shown: composed.append(shown) or real(text, shown))
 
     manifest = rich / "story.yaml"
     ws.set_text(str(manifest), manifest.read_text().replace("initial: 40", "initial: 45"))
@@ -110,7 +111,7 @@ def test_reload_reads_the_disk_again(rich: Path) -> None:
 
 def test_a_story_as_on_disk_can_come_from_the_cache(rich: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     Workspace(str(rich)).check()  # a first full check writes the cache
-    monkeypatch.setattr(parts, "compose", lambda *a: pytest.fail("YAML was read"))
+    monkeypatch.setattr(loader, "compose", lambda *a: pytest.fail("YAML was read"))
     ws = Workspace(str(rich))
     ws.set_text(str(rich / "one.yaml"), (rich / "one.yaml").read_text())  # open, not changed
     checked = ws.check(cached=True)

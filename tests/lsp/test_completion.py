@@ -30,7 +30,7 @@ async def test_names_keywords_and_functions_in_a_condition(editor: Editor) -> No
 
 async def test_choices_after_chose_scene_dot(editor: Editor) -> None:
     two = await editor.open("two.yaml")
-    await editor.type(two, "{if waited > 2: You", "{if chose(square.: You")
+    await editor.type(two, "{if waited > 3: You", "{if chose(square.: You")
     items = await editor.complete(two, "chose(square.")
     assert set(items) == {"ask", "wait", "found", "leave"}
     assert items["ask"].detail == "Ask the baker's name"

@@ -25,7 +25,7 @@ async def test_references_of_a_scene_everywhere_it_is_named(editor: Editor) -> N
 
 async def test_visited_and_chose_lead_to_the_scene_and_the_choice(editor: Editor, story) -> None:  # type: ignore[no-untyped-def]
     two = await editor.open("two.yaml")
-    await editor.type(two, "{if waited > 2: You do not look back.}",
+    await editor.type(two, "{if waited > 3: You do not look back.}",
                       "{if visited(square) and not chose(square.ask): You do not look back.}")
     assert await editor.definition(two, "visited(square)", "square") == [("one.yaml", "square")]
     assert await editor.definition(two, "chose(square.ask)", "square") == [("one.yaml", "square")]
@@ -40,7 +40,8 @@ async def test_a_variable_from_conditions_effects_placeholders_and_spans(editor:
     for needle in ("if: waited > 1", "add: {waited: 1}", "{waited:words}", "{if waited > 0: again"):
         assert await editor.definition(one, needle, "waited") == [("story.yaml", "waited")], needle
     refs = await editor.references(one, "if: waited > 1", "waited")
-    assert len(refs) == 7  # its definition; in one.yaml a route, a passage, its text, a label, an effect; in two.yaml
+    assert len(refs) == 9  # its definition; in one.yaml a route, a passage, its text, a label, two ifs, an effect;
+    # in two.yaml, a span
 
 
 async def test_a_faction_from_min_max_trust_fair_and_rename(editor: Editor) -> None:

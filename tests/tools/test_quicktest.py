@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from game.commands.quicktest import format_report
 from game.engine import Game
 from game.loader import load_story
 from game.saves import Playthrough, replay_playthrough
-from game.tools.quicktest import StateKey, explore, find_seed, format_report, quicktest, report_data
+from game.tools.quicktest import StateKey, explore, find_seed, quicktest, report_data
 from game.tools.randomtest import randomtest
 
 ROOT = Path(__file__).resolve().parents[2]
