@@ -34,7 +34,7 @@ SIZES = (1000, 10_000)
 KEYS = (
     "startup", "startup_memory", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
-    "play_1000_jobs2", "play_1000_text", "replay_1000", "keypress",
+    "play_1000_jobs2", "play_1000_text", "replay_1000", "keypress", "lsp_edit_shipped", "lsp_edit_1000",
 )
 
 
@@ -47,10 +47,11 @@ class Settings:
     presses: int
     replay_repeats: int
     quick: bool = False
+    edits: int = 20  # edits timed through the language server, per story
 
 
-FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30)
-QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True)
+FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30, edits=20)
+QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True, edits=4)
 
 Progress = Callable[[str], None]
 
@@ -71,6 +72,8 @@ WHAT = {
     "play_1000_text": "random playthroughs with text rendered, synthetic 1,000 scenes, one core",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
+    "lsp_edit_shipped": "language server: an edit to its diagnostics, shipped story",
+    "lsp_edit_1000": "language server: an edit to its diagnostics, synthetic 1,000 scenes",
 }
 
 
@@ -109,8 +112,11 @@ def run_bench(
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
+        progress("edits through the language server")
+        _guard(figures, ("lsp_edit_shipped",), partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped"))
+        _guard(figures, ("lsp_edit_1000",), partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000"))
     if not shipped:
-        for key in ("load_shipped", "play_shipped"):
+        for key in ("load_shipped", "play_shipped", "lsp_edit_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
@@ -297,6 +303,20 @@ def _keypress(settings: Settings, env: dict[str, str], root: str, tmp: str) -> d
                          "presses": len(ms), "samples": [round(x, 1) for x in out["ms"]]}}
 
 
+def _lsp_edit(settings: Settings, env: dict[str, str], root: str, key: str) -> dict[str, Any]:
+    """From an edit of a scene file to its diagnostics, through a real ``qasas lsp`` (see ``game.bench.lsp``)."""
+    from .lsp import edit_to_diagnostics
+
+    out = edit_to_diagnostics(root, settings.edits, env)
+    figure: dict[str, Any] = {
+        "unit": "ms", "value": round(out["ms"], 1), "edits": len(out["samples"]), "file": out["file"],
+        "samples": [round(x, 1) for x in out["samples"]],
+    }
+    if out["cpu_ms"] is not None:
+        figure["server_cpu_ms"] = round(out["cpu_ms"], 1)
+    return {key: figure}
+
+
 # ------------------------------------------------------------------------------------------- targets
 
 # (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
@@ -317,6 +337,8 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("choices per second with text rendered, synthetic 1,000, one core", "play_1000_text", "value", 150_000, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
+    ("language server, edit to diagnostics, shipped story, median ms", "lsp_edit_shipped", "value", 150.0, "<="),
+    ("language server, edit to diagnostics, synthetic 1,000, median ms", "lsp_edit_1000", "value", 1500.0, "<="),
 )
 
 
@@ -383,6 +405,8 @@ def format_table(data: dict[str, Any]) -> str:
         if "speedup" in fig:
             base = f"{_num(fig['one_job'], unit)} (one job)"
             ratio = f"{fig['speedup']:.2f}x"
+        if "server_cpu_ms" in fig:
+            value += f" (server CPU {_num(fig['server_cpu_ms'], unit)} an edit)"
         lines.append(f"| {what} | {value} | {base} | {ratio} |")
     lines += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
     for t in data["targets"]:

@@ -342,7 +342,7 @@ class Expect:
         """Every expectation that does not hold, as (expected, actual) lines."""
         story, st = game.story, game.state
         out: list[tuple[str, str]] = []
-        if self.scene is not None and st.scene != self.scene:
+        if self.scene is not None and st.scene != story.current_scene(self.scene):
             unknown = "" if self.scene in story.scenes else f" (no such scene{_hint(self.scene, story.scenes)})"
             out.append((f"scene: {self.scene}{unknown}", f"scene: {st.scene}"))
         ending = game.scene.ending or None
@@ -674,7 +674,7 @@ def transcript(story: Story, seed: int, log: Iterable[tuple[str, str] | str]) ->
     out = Transcript(story, seed)
     out.scene(game)
     for i, entry in enumerate(log, 1):
-        scene_id, choice_id = _split(entry)
+        scene_id, choice_id = story.current_choice(*_split(entry))
         if game.state.scene != scene_id:
             raise ReplayError(
                 i,
@@ -881,6 +881,10 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
                 )
                 break
             continue
+        if story.renamed:  # a scene or choice named by a former id (formerly:) is the one that has it now
+            scene_id, choice_id = story.current_choice(item.scene, item.choice)
+            if (scene_id, choice_id) != (item.scene, item.choice):
+                item = Step(scene_id, choice_id, item.where)
         failure = _choice_failure(game, item, steps + 1)
         if failure is not None:
             break

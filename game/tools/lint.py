@@ -6,7 +6,7 @@ report links each warning to its scene.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
@@ -28,13 +28,21 @@ from .analysis import (
 )
 
 
-def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Problem]]:
-    """Return (stats, errors, warnings) for the story at ``path``."""
+def lint(
+    path: str, strict: bool = False, formerly_in: Sequence[str] = ()
+) -> tuple[dict, list[Problem], list[Problem]]:
+    """Return (stats, errors, warnings) for the story at ``path``. ``formerly_in``: playthroughs and saves (files
+    or folders) to check former ids against: each ``formerly:`` id none of them names is warned about (without
+    them, former ids are not judged: only the author knows which saves are still out there)."""
     story, problems = check_story(path)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if story is not None and not errors:
         warnings.extend(deep_warnings(story))
+        if formerly_in:
+            from .formerly import unused_former_ids
+
+            warnings.extend(unused_former_ids(story, formerly_in))
     if strict:
         errors = sorted(errors + [Problem(w.file, w.line, w.column, w.message, "error") for w in warnings])
         warnings = []

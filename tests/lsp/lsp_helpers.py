@@ -175,7 +175,9 @@ class Editor:
             text_document=doc.ident, position=position(doc.text, needle, within), new_name=new))
 
     def apply(self, edit: types.WorkspaceEdit) -> None:
-        """Make a WorkspaceEdit's changes in the files (and the open buffers), as an editor would on save."""
+        """Make a WorkspaceEdit's changes in the files (and the open buffers), as an editor would on save: the
+        server hears of files that are not open through the file watchers it registered."""
+        watched = []
         for uri, edits in (edit.changes or {}).items():
             path = Path(uri.removeprefix("file://"))
             text = self.file_text(uri)
@@ -189,6 +191,10 @@ class Editor:
             for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
                 text = text[: offset(e.range.start)] + e.new_text + text[offset(e.range.end) :]
             path.write_text(text, encoding="utf-8")
-            for doc in self.docs.values():
-                if doc.uri == uri:
-                    doc.text = text
+            opened = [doc for doc in self.docs.values() if doc.uri == uri]
+            for doc in opened:
+                doc.text = text
+            if not opened:
+                watched.append(types.FileEvent(uri=uri, type=types.FileChangeType.Changed))
+        if watched:
+            self.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=watched))
