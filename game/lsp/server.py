@@ -196,6 +196,11 @@ def build_server() -> StoryServer:
         state.workspace.set_text(path, params.text_document.text)
         if first:
             ls.publish(state, cached=True)  # the story's first diagnostics: from the cache when it can
+            checked = state.checked
+            if checked is not None:
+                how = "from the story cache" if checked.index is None else "read from its files"
+                count = f"{len(checked.story.scenes)} scenes" if checked.story is not None else "with errors"
+                log.info("story %s: %s, %s", state.root, count, how)
         else:
             ls.changed(state)
 

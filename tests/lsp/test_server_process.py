@@ -14,6 +14,8 @@ from lsp_helpers import Editor
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from game.loader import check_story
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -82,3 +84,12 @@ async def test_a_problem_no_open_file_can_show_is_logged(editor: Editor, client:
     (story / "lost.yaml").symlink_to(story / "nowhere.yaml")
     await editor.open("one.yaml")
     assert any("lost.yaml: error: broken symbolic link" in m.message for m in client.log_messages)
+
+
+async def test_a_story_as_on_disk_starts_from_the_cache(editor: Editor, client: LanguageClient, story: Path) -> None:
+    check_story(str(story))  # (a load writes the story cache, as playing or linting it would)
+    await editor.open("one.yaml")
+    assert any(m.message == f"story {story}: 4 scenes, from the story cache" for m in client.log_messages)
+    # The first question that needs the names reads the YAML then, and every answer after it is as before.
+    one = editor.docs["one.yaml"]
+    assert await editor.definition(one, "goto: road", "road") == [("two.yaml", "road")]
