@@ -219,7 +219,10 @@ class Workspace:
 
     def _belongs(self, path: str) -> bool:
         """A path the walk would take as a scene file if it existed: under the root, .yaml, nothing hidden."""
-        rel = os.path.relpath(path, self.root)
+        try:
+            rel = os.path.relpath(path, self.root)
+        except ValueError:  # another drive (Windows)
+            return False
         parts = rel.split(os.sep)
         return (
             not rel.startswith("..")

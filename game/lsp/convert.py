@@ -14,7 +14,7 @@ from lsprotocol import types
 from pygls.workspace.position_codec import PositionCodec
 
 from ..loader import Problem
-from ..loader.index import Ref, Span
+from ..loader.index import Ref, Span, Symbol
 
 _WORD = re.compile(r"[\w.]+")
 
@@ -63,16 +63,23 @@ class Lines:
             ref = min(refs, key=lambda r: (r.kind == "condition") != whole)
             return self.range(ref.span)
         text = self.line(problem.line - 1)
-        start = problem.column - 1
+        start = max(problem.column - 1, 0)
         end = _extent(text, start)
         return types.Range(self.position(problem.line, start + 1), self.position(problem.line, end + 1))
 
 
-def ref_starts(refs: Iterable[Ref]) -> dict[tuple[int, int], list[Ref]]:
-    """The refs of a file by where they start."""
+def ref_starts(refs: Iterable[Ref], symbols: Iterable[Symbol] = ()) -> dict[tuple[int, int], list[Ref]]:
+    """The refs of a file by where they start. A scene or a choice is placed where its mapping starts (where
+    problems about it point, often at its ``id`` key): there, its id stands for it."""
     out: dict[tuple[int, int], list[Ref]] = {}
     for ref in refs:
         out.setdefault((ref.span.line, ref.span.column), []).append(ref)
+    stack = list(symbols)
+    while stack:
+        symbol = stack.pop()
+        stack.extend(symbol.children)
+        if symbol.kind in ("scene", "choice"):
+            out.setdefault((symbol.span.line, symbol.span.column), [Ref(symbol.kind, symbol.name, symbol.selection)])
     return out
 
 

@@ -92,7 +92,7 @@ class StoryServer(LanguageServer):
             lines = Lines(text, codec)
             shown = state.shown_of(path) or ""
             fi = checked.index.files.get(shown) if checked.index is not None else None
-            starts = ref_starts(fi.refs) if fi is not None and path in by_path else {}
+            starts = ref_starts(fi.refs, fi.symbols) if fi is not None and path in by_path else {}
             diagnostics = [
                 types.Diagnostic(
                     range=lines.problem_range(p, starts), message=p.message, source="qasas",

@@ -71,11 +71,6 @@ class StoryState:
         assert checked.index is not None  # a check that is not from the cache always has one
         return checked.index.with_terms(checked.declared.glossary)
 
-    def problems(self) -> list[Problem]:
-        """Every problem lint would report: the loader's, then lint's warnings."""
-        checked = self.refresh(cached=True)
-        return [*checked.problems, *self.warnings]
-
     def path_of(self, shown: str) -> str | None:
         """The absolute path of a file named as problems and the index name it."""
         if self.checked is None:

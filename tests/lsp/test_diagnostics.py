@@ -78,3 +78,10 @@ async def test_garbage_of_every_kind_never_stops_the_server(editor: Editor) -> N
         assert isinstance(await editor.outline(doc), list)
     doc.text = good
     assert await editor.change(doc) == []
+
+
+async def test_a_warning_about_a_scene_underlines_its_id(editor: Editor) -> None:
+    doc = await editor.open("two.yaml")
+    await editor.type(doc, "  - {id: road_end,", "  - {id: lonely, title: Lonely, ending: road, text: Alone.}\n  - {id: road_end,")
+    [(text, message)] = editor.diagnostics("two.yaml")
+    assert (text, message.split(":")[0]) == ("lonely", "scene 'lonely' is never reached")
