@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from yaml.nodes import Node
 
 from ..engine.model import Story
+from .build import CompiledConditions
 from .errors import Problem, sort_problems
 from .index import FileIndex, index_file, index_manifest
 from .nodes import _Src
@@ -118,10 +119,12 @@ def _reader_for(manifest: ManifestPart | None) -> Reader:
 
 
 def assemble(
-    root: str, fingerprint: str, manifest: ManifestPart | None, parts: list[FilePart], problems: list[Problem]
+    root: str, fingerprint: str, manifest: ManifestPart | None, parts: list[FilePart], problems: list[Problem],
+    compiled: CompiledConditions | None = None,
 ) -> tuple[Story | None, list[Problem]]:
     """Cross-check the parts and build the Story: (the story or None, every problem, sorted as the loader sorts
-    them). ``problems`` are those found before reading (the walk, files that could not be read)."""
+    them). ``problems`` are those found before reading (the walk, files that could not be read); ``compiled``:
+    conditions a previous assembly compiled, to reuse (and to add this one's to)."""
     merged = Reader()
     if manifest is not None:
         merged._manifest_shown = manifest.shown
@@ -158,6 +161,7 @@ def assemble(
                 route_lists[rid] = raw
     merged.problems, merged.scenes, merged.texts = found, scenes, texts
     merged.route_lists, merged.knock_ons, merged.files_failed = route_lists, knock_ons, failed
+    merged.compiled_before = compiled
     story = merged.build(root, fingerprint, tuple(part.shown for part in parts))
     return story, sort_problems(merged.problems, merged._manifest_shown)
 

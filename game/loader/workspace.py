@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Story, Variable
 from . import cache, collector_paused
+from .build import CompiledConditions
 from .errors import Problem
 from .index import FileIndex, Index
 from .parts import FilePart, ManifestPart, assemble, read_file_part, read_manifest_part
@@ -73,6 +74,7 @@ class Workspace:
         self._parts: dict[str, FilePart] = {}
         self._last: Checked | None = None
         self._indexed: dict[str, FileIndex] = {}
+        self._conditions = CompiledConditions()  # compiled once, while the story's names stay the same
         self._store = True  # whether the next valid check as on disk should be written to the story cache
         self.reads = 0  # files read from disk, for tests and benchmarks that check nothing is read again
 
@@ -179,7 +181,9 @@ class Workspace:
                 node = old_part.node if old_part is not None and old_part.text == text else None
                 parts[path] = read_file_part(mpart, shown, text, node=node, index=True)
         self._parts = parts
-        story, problems = assemble(self.root, digest.hexdigest()[:16], mpart, list(parts.values()), found)
+        story, problems = assemble(
+            self.root, digest.hexdigest()[:16], mpart, list(parts.values()), found, self._conditions
+        )
         indexes: dict[str, FileIndex] = {}
         for part in ([mpart] if mpart is not None else []) + list(parts.values()):
             if part.index is not None:

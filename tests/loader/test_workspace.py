@@ -116,3 +116,21 @@ def test_a_story_as_on_disk_can_come_from_the_cache(rich: Path, monkeypatch: pyt
     ws.set_text(str(rich / "one.yaml"), (rich / "one.yaml").read_text())  # open, not changed
     checked = ws.check(cached=True)
     assert checked.story is not None and checked.index is None
+
+
+def test_each_check_reports_what_is_wrong_now(rich: Path) -> None:
+    # Conditions compiled by one check are reused by the next while the names stay the same: a mistake must still
+    # be reported every time, and a condition must fail once the name it uses is gone.
+    ws = Workspace(str(rich))
+    one, manifest = rich / "one.yaml", rich / "story.yaml"
+    assert ws.check().story is not None
+    broken = one.read_text().replace("if: waited > 1\n", "if: wated > 1\n")
+    for _ in range(2):
+        ws.set_text(str(one), broken + "\n" * _)
+        assert [p.message for p in ws.check().problems] == [
+            "in condition 'wated > 1': unknown name 'wated' (did you mean 'waited'?)"
+        ]
+    ws.set_text(str(one), one.read_text())
+    assert ws.check().story is not None
+    ws.set_text(str(manifest), manifest.read_text().replace("  waited: {type: int", "  patience: {type: int"))
+    assert any("unknown name 'waited'" in p.message for p in ws.check().problems)
