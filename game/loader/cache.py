@@ -40,7 +40,7 @@ _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger fi
 
 __all__ = [
     "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "read_entry", "stats", "store",
+    "lookup", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -201,19 +201,29 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
 def store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
     """Write a valid story to the cache under the digest of the text it was read from. Never raises: a cache that
     cannot be written only costs the next load its speed."""
+    if any(p.severity == "error" for p in problems):
+        return
     try:
-        _store(root, content_hex, story, problems, shown)
-    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home, a story that cannot be cached: no entry
+        store_encoded(root, content_hex, encode(story, problems, list(shown)))
+    except Exception:  # noqa: BLE001, S110 - a story that cannot be cached: no entry
         pass
 
 
-def _store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
+def store_encoded(root: str, content_hex: str, encoded: tuple[dict[str, Any], array[int], list[str]]) -> None:
+    """``store`` for a story already encoded (``codec.encode``), so a cold load that encodes it anyway pays once.
+    Never raises."""
+    try:
+        _store(root, content_hex, *encoded)
+    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home: no entry
+        pass
+
+
+def _store(root: str, content_hex: str, data: dict[str, Any], numbers: array[int], texts: list[str]) -> None:
     import tempfile  # only when writing: a warm load, or a game's start-up, never pays for importing it
 
     entry = entry_path(root)
-    if entry is None or any(p.severity == "error" for p in problems):
+    if entry is None:
         return
-    data, numbers, texts = encode(story, problems, list(shown))
     blocks = (
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         numbers.tobytes(),
