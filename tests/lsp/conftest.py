@@ -59,9 +59,13 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "game", "lsp"]
 
 
 @pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, story: Path) -> AsyncIterator[None]:
+async def client(lsp_client: LanguageClient, story: Path, request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    capabilities = client_capabilities("visual-studio-code")
+    marker = request.node.get_closest_marker("encoding")
+    if marker:  # a client that prefers another position encoding than UTF-16
+        capabilities.general = types.GeneralClientCapabilities(position_encodings=[marker.args[0]])
     params = types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
+        capabilities=capabilities,
         workspace_folders=[types.WorkspaceFolder(uri=story.as_uri(), name=story.name)],
     )
     await lsp_client.initialize_session(params)
@@ -76,3 +80,4 @@ def editor(client: LanguageClient, story: Path) -> Editor:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "story(name): the story a language server test opens (rich or shipped)")
+    config.addinivalue_line("markers", "encoding(kind): the position encoding the test client prefers")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from lsp_helpers import Editor
 from lsprotocol import types
 from pytest_lsp import LanguageClient
@@ -93,3 +94,15 @@ async def test_a_story_as_on_disk_starts_from_the_cache(editor: Editor, client: 
     # The first question that needs the names reads the YAML then, and every answer after it is as before.
     one = editor.docs["one.yaml"]
     assert await editor.definition(one, "goto: road", "road") == [("two.yaml", "road")]
+
+
+@pytest.mark.encoding(types.PositionEncodingKind.Utf8)
+async def test_positions_in_the_encoding_the_client_prefers(editor: Editor, client: LanguageClient) -> None:
+    doc = await editor.open("two.yaml")
+    line = '  - {id: road_end, title: "Kobanî 𝄞", ending: raod, text: You go on.}\n'
+    found = await editor.type(doc, "  - {id: road_end, title: \"On the Road\", ending: road, text: You go on.}\n", line)
+    [d] = found
+    assert d.message.startswith("unknown ending 'raod'")
+    before = line[: line.index("raod")]
+    assert d.range.start.character == len(before.encode("utf-8"))  # bytes, not characters or UTF-16 units
+    assert d.range.end.character == d.range.start.character + 4
