@@ -1,5 +1,5 @@
 """One shape for every command: the story directory is the positional DIR wherever a command works on a story;
-play and bench still take the older --scenes DIR (the same thing) without complaint."""
+play, bench and serve also take --scenes DIR (the same thing) without complaint."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from game.cli import COMMANDS, build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = "tests/fixtures/tiny"
-STORY_COMMANDS = ["play", "lint", "graph", "randomtest", "quicktest", "report", "bench"]
+STORY_COMMANDS = ["play", "lint", "graph", "randomtest", "quicktest", "report", "bench", "serve"]
 
 
 def subparser(name: str):  # type: ignore[no-untyped-def]

@@ -1,5 +1,5 @@
-"""The engine, loader and author tools never import Textual or Rich, and a warm load never imports YAML (checked
-in a fresh interpreter)."""
+"""The engine, loader, author tools and web server never import Textual or Rich, and a warm load never imports YAML
+(checked in a fresh interpreter)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.parametrize(
     "module",
-    ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session",
-     "game.report.page", "game.lsp.server", "game.loader.workspace"],
+    [
+        "game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session",
+        "game.report.page",
+        # The web server: only the game processes it starts import Textual (game.web.player).
+        "game.web.server", "game.commands.serve",
+        # The language server and the editor's workspace it reads stories with.
+        "game.lsp.server", "game.loader.workspace",
+    ],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (

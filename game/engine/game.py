@@ -8,11 +8,11 @@ shuffled text from the seed and the visit).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .chance import roll
 from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .records import field, record
 from .requirements import describe_requirement
 
 Value = int | bool
@@ -38,7 +38,7 @@ class ReplayError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class State:
     """Everything that changes during play. Compare two states with ``==``; copy with ``copy()``.
 
@@ -115,7 +115,7 @@ class NameChange(NamedTuple):
     after: str
 
 
-@dataclass(slots=True)  # not frozen: made on every step of rendered play, and a frozen __init__ costs twice as much
+@record(frozen=False)  # made on every step of rendered play, and a frozen __init__ costs twice as much
 class Outcome:
     """What one choice did: where it led, what it changed (on the choice and on entering the scene), and its
     result: the aftermath paragraphs the story shows before the next scene. A record: read it, do not change it."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from .records import record
 
 SPAN_KINDS = ("if", "seq", "cycle", "once", "shuffle", "em")
 ALTERNATIVES = ("seq", "cycle", "once", "shuffle")
@@ -28,7 +29,7 @@ class TextError(Exception):
 # ---------------------------------------------------------------------------------------- the parse tree
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hole:
     """``{name}`` or ``{name:form}``."""
 
@@ -39,7 +40,7 @@ class Hole:
     end: int  # just after the '}'
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IfSpan:
     """``{if condition: then|else}``."""
 
@@ -50,7 +51,7 @@ class IfSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AltSpan:
     """``{seq: ...}``, ``{cycle: ...}``, ``{once: ...}`` or ``{shuffle: ...}``."""
 
@@ -60,7 +61,7 @@ class AltSpan:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class EmSpan:
     """``{em: words}``."""
 
@@ -72,6 +73,8 @@ class EmSpan:
 Piece = str | Hole | IfSpan | AltSpan | EmSpan
 Seq = tuple[Piece, ...]
 
+_BRACES = re.compile(r"[{}]")
+_BARS = re.compile(r"[{}|]")
 _WORD = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
 _NAME_HOLE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^{}|:]*?)\s*)?\Z")
 
@@ -94,7 +97,16 @@ class _Parser:
         n = len(s)
         out: list[Piece] = []
         buf: list[str] = []
+        special = _BARS if bars else _BRACES
         while i < n:
+            m = special.search(s, i)  # literal text up to the next brace (or bar) in one step
+            if m is None:
+                buf.append(s[i:])
+                i = n
+                break
+            if m.start() > i:
+                buf.append(s[i : m.start()])
+                i = m.start()
             ch = s[i]
             if ch == "{":
                 if top and s.startswith("{{", i):
@@ -115,10 +127,7 @@ class _Parser:
                         continue
                     raise TextError("unmatched '}' in text (write }} for a literal brace)", i)
                 break
-            if ch == "|" and bars:
-                break
-            buf.append(ch)
-            i += 1
+            break  # a '|' (only searched for when ``bars``)
         if buf:
             out.append("".join(buf))
         return tuple(out), i

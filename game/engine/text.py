@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
 
 from .chance import mix
 from .pos import NOWHERE, Pos
+from .records import record
 from .spans import (
     ALTERNATIVES,
     MAX_NESTING,
@@ -47,7 +46,10 @@ from .spans import (
     walk,
 )
 
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 if TYPE_CHECKING:
+    from typing import Any, Self
+
     from .conditions import Names
     from .model import Condition
 
@@ -63,7 +65,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------- compiled form
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Show:
     """A number in a form: ``words``, ``Words``, or the agreeing word (``one``/``many``) when ``form`` is ''."""
 
@@ -73,14 +75,14 @@ class Show:
     many: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class When:
     cond: Condition
     then: Parts
     other: Parts
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Vary:
     kind: str  # seq, cycle, once, shuffle
     alternatives: tuple[Parts, ...]
@@ -88,7 +90,7 @@ class Vary:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Em:
     parts: Parts
 
@@ -114,7 +116,7 @@ def emphasis_of(text: str) -> tuple[tuple[int, int], ...]:
     return text.emphasis if type(text) is Styled else ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Template:
     """A paragraph (or a label, a title...) ready to render. ``parts`` are literal strings, slot numbers (a value
     shown as it is) and, in a template with spans, ``Show``/``When``/``Vary``/``Em`` nodes; ``names`` are the names
@@ -208,7 +210,8 @@ def show(value: Value) -> str:
 
 _EDGE, _EM_ON, _EM_OFF = object(), object(), object()
 _NO_SPACE_BEFORE = frozenset(",.;:!?)")
-Context = tuple[list, Any, Any, int, int]
+if TYPE_CHECKING:
+    Context = tuple[list, Any, Any, int, int]  # values, visited, chosen, count, seed
 
 
 def _emit(parts: Parts, ctx: Context, out: list[Any]) -> None:

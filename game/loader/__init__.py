@@ -7,24 +7,33 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING
 
 from ..engine.model import Story
 from . import cache
+from .digests import sha256
 from .errors import Problem, StoryError, did_you_mean
 from .walk import walk_story_files
 
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from yaml import Node
+
+    T = TypeVar("T")
 
 # The reader and PyYAML are imported on a cache miss only: a story served from the cache never needs them, and
 # importing YAML would double what a warm start costs.
 
 __all__ = ["Problem", "StoryError", "check_story", "default_scenes_dir", "did_you_mean", "load_story"]
+
+
+# From this many scenes, a cold load rebuilds the story from its cache encoding (see _check_story): below it the
+# scattered objects cost play nothing measurable, and the rebuild would cost a cold load a third more.
+COMPACT_FROM = 500
 
 
 def default_scenes_dir() -> str:
@@ -45,14 +54,14 @@ def _shown(path: str) -> str:
     return rel if len(rel) < len(path) else path
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Reading allocates hundreds of thousands of long-lived nodes; the cyclic collector would rescan them all
-    again and again (quadratic in story size). Nothing here makes cycles worth collecting, so pause it."""
+def with_collector_paused(work: Callable[[], T]) -> T:
+    """``work()`` with the cyclic collector paused. Loading allocates hundreds of thousands of long-lived nodes;
+    the collector would rescan them all again and again (quadratic in story size). Nothing here makes cycles worth
+    collecting. (Used by ``check_story`` and by an editor's ``Workspace``.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return work()
     finally:
         if was_enabled:
             gc.enable()
@@ -60,8 +69,7 @@ def collector_paused() -> Iterator[None]:
 
 def check_story(root: str) -> tuple[Story | None, list[Problem]]:
     """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
-    with collector_paused():
-        return _check_story(root)
+    return with_collector_paused(lambda: _check_story(root))
 
 
 def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
@@ -80,11 +88,12 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
+    from .build import CompiledConditions
     from .parts import assemble, read_file_part, read_manifest_part
     from .yamlsafe import read_text
 
     found = list(problems)
-    digest = hashlib.sha256()
+    digest = sha256()
     mpart = None
     if manifest is not None:
         shown = _shown(manifest)
@@ -101,27 +110,32 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         if text is not None:
             digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
         parts.append(read_file_part(mpart, shown, text))
-    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found)
+    conditions = CompiledConditions()  # (what the build compiles, for the rebuild below to reuse)
+    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found, conditions)
     if story is None or manifest is None or any(p.severity == "error" for p in found):
         return story, found
-    # A valid story is rebuilt from its cache encoding, as a warm load builds it: the objects made while reading
-    # YAML lie scattered through a heap of freed nodes, and play on them ran 10-40% slower (more scenes, more
-    # scatter) than on the same story loaded warm. Rebuilt in a tidy heap, both play at one speed, and a cold and
-    # a warm load give the very same objects.
     shown_all = [_shown(manifest), *(p.shown for p in parts)]
+    if len(story.scenes) < COMPACT_FROM:
+        if use_cache:
+            # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
+            cache.store(root, digest.hexdigest(), story, found, shown_all)
+        return story, found
+    # A large story is rebuilt from its cache encoding, as a warm load builds it: the objects made while reading
+    # YAML lie scattered through a heap of freed nodes, and random play on them ran 11% (1,000 scenes) to 40%
+    # (10,000) slower than on the same story loaded warm. Rebuilt in a tidy heap, both play at one speed.
     try:
         encoded = cache.encode(story, found, shown_all)
     except cache.CacheMiss:  # a story the cache cannot hold (a NUL in a text): keep it as read
         return story, found
     if use_cache:
-        # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
         cache.store_encoded(root, digest.hexdigest(), encoded)
-    del story, parts, mpart
+    compiled = dict(conditions.compiled)
+    del story, parts, mpart, conditions
     data, numbers, texts = encoded
     del encoded
     fresh = "\0".join(texts).split("\0")  # the texts made anew, side by side
     del texts
-    return cache.decode(data, numbers, fresh, os.path.abspath(root), shown_all)
+    return cache.decode(data, numbers, fresh, os.path.abspath(root), shown_all, compiled)
 
 
 def load_story(root: str | None = None) -> Story:

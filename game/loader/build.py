@@ -32,6 +32,10 @@ class StoryBuilder(NodeReader):
     _manifest_shown = "story.yaml"
     compiled_before: CompiledConditions | None = None  # conditions a previous build compiled, to reuse
 
+    def compiled_conditions(self) -> dict[str, tuple[cond.Node, cond.Evaluator] | None]:
+        """Every condition source met in the last build, parsed and compiled (None: it did not compile)."""
+        return self._compiled
+
     def report(self, where: Pos, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.column, message))
 

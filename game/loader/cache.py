@@ -17,19 +17,21 @@ editing a story replaces its entry instead of piling up new ones, and at most ``
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import stat
 import sys
 from array import array
 from collections.abc import Sequence
-from typing import Any
 
 from ..engine.model import Story
 from .codec import _BLOCKS, _INT, FORMAT, CacheMiss, decode, encode
+from .digests import compare_digest, hmac_sha256, sha256
 from .errors import Problem
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any
 
 APP_DIR = "jaysh-al-qasas"
 MAX_ENTRIES = 32
@@ -69,7 +71,7 @@ def entry_path(root: str) -> str | None:
     story_root = os.path.abspath(root)
     if directory == story_root or directory.startswith(story_root.rstrip(os.sep) + os.sep):
         return None
-    name = hashlib.sha256(os.fsencode(story_root)).hexdigest()[:32]
+    name = sha256(os.fsencode(story_root)).hexdigest()[:32]
     return os.path.join(directory, f"{_PREFIX}{name}{_SUFFIX}")
 
 
@@ -83,7 +85,7 @@ def code_version() -> str:
     a warm load must not pay for importing it."""
     global _code_version
     if _code_version is None:
-        h = hashlib.sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
+        h = sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
         game_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         try:
             for package in ("engine", "loader"):
@@ -116,7 +118,7 @@ def _yaml_identity() -> bytes:
 # ------------------------------------------------------------------------------------------------ keys
 
 
-def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
+def content_digest(root: str, paths: Sequence[str]) -> Any:
     """The story's content digest, computed from the files' bytes exactly as the loader computes it from their
     text (``paths[0]`` is the manifest). None when a file cannot be one the loader accepts (unreadable, not a
     regular file, too large, containing NUL): such a story is never in the cache.
@@ -125,7 +127,7 @@ def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
     order mark. For valid UTF-8 the text's encoding is the file's bytes, so nothing needs decoding here; and as
     neither paths nor contents can hold NUL, two different stories never feed the hash the same bytes.
     """
-    digest = hashlib.sha256()
+    digest = sha256()
     for i, path in enumerate(paths):
         try:
             # As the loader does: never open what is not a regular file (a FIFO would block), nor a huge one.
@@ -148,7 +150,7 @@ def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
 
 
 def _key(content_hex: str) -> str:
-    return hashlib.sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
+    return sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------ look up and store
@@ -302,9 +304,7 @@ def _secret(directory: str, *, create: bool) -> bytes | None:
 
 
 def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> str:
-    mac = hmac.new(secret, key.encode(), hashlib.sha256)
-    mac.update(payload)
-    return mac.hexdigest()
+    return hmac_sha256(secret, key.encode(), payload)
 
 
 def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, list[str]]:
@@ -328,7 +328,7 @@ def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, l
     if b + sizes[2] != len(rest):
         raise CacheMiss("truncated")
     mac = header.get("mac")
-    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(secret, key, rest)):
+    if not isinstance(mac, str) or not compare_digest(mac, _mac(secret, key, rest)):
         raise CacheMiss("corrupt or tampered with")
     # The integer block is read where it lies, through a view: no copy of megabytes, and no page of it touched
     # until a column is read. (A cast of a length that is not a whole number of items raises TypeError: a miss.)

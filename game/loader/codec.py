@@ -13,7 +13,6 @@ from array import array
 from collections.abc import Sequence
 from functools import partial
 from itertools import chain, groupby, islice
-from typing import Any, Final
 
 from ..engine import conditions as cond
 from ..engine.model import (
@@ -37,6 +36,10 @@ from ..engine.model import (
 from ..engine.text import compile_text
 from .columns import CacheMiss, _build, _groups, _refs, _Tables, _types_ok
 from .errors import Problem
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any, Final
 
 FORMAT = 3
 _INT: Final = "i"  # the integer block's item type: 32-bit signed
@@ -244,11 +247,13 @@ def encode(
 
 
 def decode(
-    data: Any, numbers: Sequence[int], texts: list[str], root: str, shown: list[str]
+    data: Any, numbers: Sequence[int], texts: list[str], root: str, shown: list[str],
+    compiled: dict[str, tuple[cond.Node, cond.Evaluator]] | None = None,
 ) -> tuple[Story, list[Problem]]:
     """Rebuild the Story and its warnings from ``encode``'s data. Raises on anything unexpected, which the caller
     treats as a miss. Types and cross-references are checked again, so not even a well-formed but inconsistent
-    entry can give a story the engine could not play."""
+    entry can give a story the engine could not play. ``compiled``: conditions already parsed and compiled, by
+    source (a cold load's, when it rebuilds its story), so they are not parsed again."""
     if not isinstance(data, dict) or data.get("files") != len(shown) or data.get("texts") != len(texts):
         raise CacheMiss("the story's files changed, or the entry is incomplete")
     files = [*shown, ""]  # file -1 is the empty file of a position that has none
@@ -326,7 +331,7 @@ def decode(
 
     # Conditions are compiled again from their source; identical sources share one parse, as in a cold load.
     sources = col("conditions", "source", texts)
-    compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
+    compiled = dict(compiled) if compiled else {}
 
     def compile_condition(source: str) -> tuple[cond.Node, cond.Evaluator]:
         hit = compiled.get(source)

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import fields
 from itertools import chain, groupby, islice, repeat
-from typing import Any, TypeVar
 
-_T = TypeVar("_T")
+from ..engine.records import fields
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    _T = TypeVar("_T")
 
 
 class CacheMiss(Exception):
@@ -26,8 +30,8 @@ class CacheMiss(Exception):
 
 
 def _build(cls: type[_T], count: int, **columns: Sequence[Any]) -> list[_T]:
-    """``count`` new instances of a frozen, slotted dataclass, each field set from its column (all of them)."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]  # every model class is a dataclass
+    """``count`` new instances of a record class, each field set from its column (all of them)."""
+    names = fields(cls)
     if columns.keys() != set(names):
         raise CacheMiss(f"the cache does not describe {cls.__name__} as the model does")
     objects: list[_T] = list(map(object.__new__, repeat(cls, count)))

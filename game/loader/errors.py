@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from ..engine.records import record
 
 # Control characters and bidi overrides, shown as Python-style escapes (\n, \x1b, \u202e) in a problem.
 _VISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class Problem:
     """One error or warning in a story, sortable by place."""
 

@@ -13,14 +13,14 @@ the manifest re-reads every scene file against the new names (from YAML already 
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Story, Variable
-from . import cache, collector_paused
+from . import cache, with_collector_paused
 from .build import CompiledConditions
+from .digests import sha256
 from .errors import Problem
 from .index import FileIndex, Index
 from .parts import FilePart, ManifestPart, assemble, read_file_part, read_manifest_part
@@ -143,13 +143,12 @@ class Workspace:
                                     story.locations, story.glossary, story.start)
                 self._last = Checked(story, problems, None, declared, {_shown(p): p for p in paths})
                 return self._last
-        with collector_paused():
-            self._last = self._check(manifest, files, walk_problems)
+        self._last = with_collector_paused(lambda: self._check(manifest, files, walk_problems))
         return self._last
 
     def _check(self, manifest: str | None, files: list[str], walk_problems: list[Problem]) -> Checked:
         found = list(walk_problems)
-        digest = hashlib.sha256()
+        digest = sha256()
         paths: dict[str, str] = {}
         mpart = None
         if manifest is not None:

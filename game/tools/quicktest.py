@@ -30,7 +30,7 @@ import gc
 import time
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter
 from random import Random
@@ -39,6 +39,7 @@ from typing import Any, cast
 from ..engine import Choice, Condition, Effect, Game, Pos, Route, Scene, State, Story
 from ..engine.conditions import Binary, Name, Node, Num, Unary, names_in
 from ..engine.game import apply_effects
+from ..engine.records import replace
 from .analysis import INF, Interval, calls_in, condition_sites, strongly_connected
 
 
