@@ -174,7 +174,9 @@ class QasasApp(App[int]):
             self._profile_recovered()
 
     def _profile_recovered(self) -> None:
-        self.notify("The player profile was unreadable and has been started afresh.", markup=False)
+        assert self.profile is not None
+        notice = self.profile.notice or "The player profile was unreadable and has been started afresh."
+        self.notify(line(notice), severity="warning", timeout=12, markup=False)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme is None and self.profile is not None:

@@ -190,12 +190,16 @@ async def test_ending_screen_counts_discoveries_across_plays(make_app: MakeApp, 
         assert "Endings discovered: 2 of 3" in str(again.screen.query_one("#ending-count").render())
 
 
-async def test_corrupt_profile_is_ignored_and_rewritten(make_app: MakeApp, saves_dir: Path) -> None:
+async def test_corrupt_profile_is_set_aside_and_a_new_one_started(make_app: MakeApp, saves_dir: Path) -> None:
     (saves_dir / PROFILE_NAME).write_text("{not json", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
+        (aside,) = [p for p in saves_dir.iterdir() if p.name.startswith(PROFILE_NAME + ".unreadable-")]
+        messages = [str(n.message) for n in app._notifications]
+        assert any("could not be used" in m and aside.name in m for m in messages), messages
+    assert aside.read_text(encoding="utf-8") == "{not json"  # kept, never silently replaced
     assert json.loads((saves_dir / PROFILE_NAME).read_text())["endings"] == {}
 
 

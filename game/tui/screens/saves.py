@@ -74,6 +74,22 @@ def _cells(info: SaveInfo, texts: tuple[str, str, str], widths: tuple[int, int, 
     )
 
 
+def overwrite_question(info: SaveInfo) -> str:
+    """The question before saving over ``info``: it names the save that will really be replaced, as it was saved
+    (its own name, where and when), or says that the file in the way cannot be read."""
+    if info.error:
+        return (
+            f"The file {line(info.path.name)} is in the way of this save, and cannot be read ({line(info.error)}). "
+            f"Replace it? It will be kept as {line(info.path.name)}.bak."
+        )
+    where = ", ".join(t for t in (line(info.chapter), line(info.scene_title)) if t)
+    return (
+        f"A save named \u201c{line(info.slot)}\u201d already exists"
+        + (f" ({where}, saved {when(info.saved_at)})" if where else f" (saved {when(info.saved_at)})")
+        + ". Overwrite it?"
+    )
+
+
 class SavesTable(DataTable[Text]):
     """The saves in the folder, newest first. Row keys are the slots' file paths."""
 
@@ -147,7 +163,8 @@ class SaveScreen(Screen[str | None]):
         self._confirm(name)
 
     def _confirm(self, name: str) -> None:
-        if not self.store.exists(name):
+        found = self.store.existing(name)
+        if found is None:
             self.dismiss(name)
             return
 
@@ -157,7 +174,7 @@ class SaveScreen(Screen[str | None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"A save named \u201c{name}\u201d already exists. Overwrite it?",
+                overwrite_question(found),
                 yes="Overwrite",
                 no="Keep it",
                 title="Overwrite save?",
