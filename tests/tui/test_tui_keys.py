@@ -4,16 +4,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.binding import Binding
+
+from game.tui.dialogs.confirm import ConfirmDialog
+from game.tui.screens.ending import EndingScreen
 from game.tui.screens.game import GameScreen
+from game.tui.screens.glossary import GlossaryScreen
 from game.tui.screens.help import KEYS
+from game.tui.screens.journal import JournalScreen
+from game.tui.screens.saves import LoadScreen, SaveScreen
+from game.tui.screens.title import TitleScreen
+from game.tui.screens.trust import TrustScreen
+from game.tui.widgets.story.choices import ChoiceList
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 # How a binding's key is written for people.
 SHOWN = {
     "question_mark": "?", "f1": "F1", "f5": "F5", "escape": "Escape", "pageup": "PgUp", "pagedown": "PgDn",
-    "ctrl+z": "ctrl+z", "ctrl+s": "ctrl+s", "ctrl+o": "ctrl+o", "ctrl+r": "ctrl+r",
+    "ctrl+z": "ctrl+z", "ctrl+s": "ctrl+s", "ctrl+o": "ctrl+o", "ctrl+r": "ctrl+r", "ctrl+f": "ctrl+f",
+    "home": "Home", "end": "End", "delete": "Delete", "enter": "Enter", "up": "\u2191", "down": "\u2193",
 }
+
+# Every screen (and widget) a player presses keys on, beyond the game screen.
+ELSEWHERE = (TitleScreen, EndingScreen, GlossaryScreen, JournalScreen, TrustScreen, SaveScreen, LoadScreen,
+             ConfirmDialog, ChoiceList)
 
 
 def bound_keys() -> set[str]:
@@ -27,6 +42,15 @@ def test_the_help_names_every_key_the_game_binds() -> None:
     help_keys = " ".join(k for k, _ in KEYS)
     for key in bound_keys():
         assert SHOWN.get(key, key) in help_keys.split(), key
+
+
+def test_the_help_names_every_key_of_every_other_screen() -> None:
+    help_keys = " ".join(k for k, _ in KEYS).split()
+    for owner in ELSEWHERE:
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            for key in binding.key.split(","):
+                assert SHOWN.get(key.strip(), key.strip()) in help_keys, (owner.__name__, key)
 
 
 def test_the_readme_names_every_key_in_the_help() -> None:

@@ -26,11 +26,18 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("s", "stakes: show or hide the marks \u2502 on the meters where the story turns ahead"),
     ("g", "glossary: people, places, groups; real or invented"),
     ("ctrl+s  ctrl+o", "save (named slots) and load"),
-    ("F5  ctrl+r", "author mode (qasas play --scenes DIR): reload the scenes from disk, keep your place"),
+    ("F5  ctrl+r", "author mode (qasas play DIR): reload the scenes from disk, keep your place"),
     ("ctrl+p", "command palette: commands, glossary entries, themes, a screenshot"),
     ("Escape", "back (to the title screen from the game)"),
     ("? F1", "this help"),
     ("ctrl+q", "quit (the game is autosaved after every choice)"),
+    ("Home End", "the first or the last choice (in the journal: the first or the last entry)"),
+    ("n c l a q", "on the title screen: new game, continue, load, about, quit (g and ? as in the game)"),
+    ("n t q", "at an ending: a new game, the title screen, quit (Escape: the story as it ended, Enter: "
+     "the ending again; ctrl+z and j as in the game)"),
+    ("ctrl+f", "in the glossary: back to the search box"),
+    ("d Delete", "in the list of saves: delete the highlighted save"),
+    ("y n", "a question: yes or no (Escape is no)"),
 )
 
 HOW = (
