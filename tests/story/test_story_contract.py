@@ -67,6 +67,20 @@ def test_six_factions_with_descriptions_and_glossary_entries(story: Story) -> No
     assert story.glossary["Jaysh al-Qasas"].kind == "invented"
 
 
+# The people a player meets in more than one chapter (issue #14): each has a glossary entry, marked invented.
+RECURRING = ("Abu Ali", "Yasser", "Hamoud", "Samira", "Lina", "Omar", "Umm Khaled", "Rasha", "Abu Hazem", "Abu Omar",
+             "Bilal", "Kawa", "Rezan", "Abu Firas", "Nesrin", "Major Hale", "Zelal", "Mustafa", "Baran", "Hanan",
+             "Yusuf")
+
+
+def test_the_recurring_people_have_glossary_entries_marked_invented(story: Story) -> None:
+    text = "\n".join(f.read_text(encoding="utf-8") for f in Path(default_scenes_dir()).glob("0*/*.yaml"))
+    for name in RECURRING:
+        assert name in story.glossary, name
+        assert story.glossary[name].kind == "invented", name
+        assert re.search(rf"\b{name.split()[-1]}\b", text) or name == "Abu Ali", name
+
+
 def test_gated_choices_and_disabled_reasons(story: Story) -> None:
     choices = [c for s in story.scenes.values() for c in s.choices]
     gated = [c for c in choices if c.visible_if or c.enabled_if]
