@@ -33,8 +33,10 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("ctrl+q", "quit (the game is autosaved after every choice)"),
     ("Home End", "the first or the last choice (in the journal: the first or the last entry)"),
     ("n c l a q", "on the title screen: new game, continue, load, about, quit (g and ? as in the game)"),
-    ("n t q", "at an ending: a new game, the title screen, quit (Escape: the story as it ended, Enter: "
-     "the ending again; ctrl+z and j as in the game)"),
+    ("n t q", (
+        "at an ending: a new game, the title screen, quit (Escape: the story as it ended, Enter: the ending again; "
+        "ctrl+z and j as in the game)"
+    )),
     ("ctrl+f", "in the glossary: back to the search box"),
     ("d Delete", "in the list of saves: delete the highlighted save"),
     ("y n", "a question: yes or no (Escape is no)"),
