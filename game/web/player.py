@@ -38,10 +38,11 @@ BROWSER_HELP = (
 class WebHelpScreen(HelpScreen):
     """The keys, and what differs in a browser."""
 
-    DEFAULT_CSS = "#help-web { margin-top: 1; }"
+    DEFAULT_CSS = "#help-web { margin-bottom: 1; }"
 
     def on_mount(self) -> None:
-        self.query_one("#help-box").mount(Static(Content(BROWSER_HELP), id="help-web"))
+        # First in the box: what differs here is what a browser player needs, and the keys below scroll.
+        self.query_one("#help-box").mount(Static(Content(BROWSER_HELP), id="help-web"), before="#help-keys")
 
 
 class WebApp(QasasApp):
