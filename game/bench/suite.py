@@ -36,6 +36,8 @@ KEYS = (
     "startup", "startup_memory", "import_cost", "fresh_warm_1000", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
     "play_1000_jobs2", "play_1000_text", "play_1000_cold", "play_10000_cold", "replay_1000", "keypress",
+    "long_session",
+    "lsp_edit_shipped", "lsp_edit_1000",
 )
 
 
@@ -48,10 +50,12 @@ class Settings:
     presses: int
     replay_repeats: int
     quick: bool = False
+    session: tuple[int, int] = (100, 1000)  # the long session's memory: traced at these two choices
+    edits: int = 20  # edits timed through the language server, per story
 
 
-FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30)
-QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True)
+FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30, edits=20)
+QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True, session=(20, 60), edits=4)
 
 Progress = Callable[[str], None]
 
@@ -76,6 +80,9 @@ WHAT = {
     "play_10000_cold": "random playthroughs after a cold load, synthetic 10,000 scenes, one core",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
+    "long_session": "long session in the TUI: traced memory growth from choice 100 to 1,000",
+    "lsp_edit_shipped": "language server: an edit to its diagnostics, shipped story",
+    "lsp_edit_1000": "language server: an edit to its diagnostics, synthetic 1,000 scenes",
 }
 
 
@@ -118,8 +125,18 @@ def run_bench(
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
+        first, last = settings.session
+        progress(f"a long session in the TUI ({last:,} choices)")
+        _guard(figures, ("long_session",), partial(_long_session, settings, env, scenes, tmp))
+        if settings.session != FULL.session:
+            figures["long_session"]["what"] = (
+                f"long session in the TUI: traced memory growth from choice {first:,} to {last:,} (--quick)"
+            )
+        progress("edits through the language server")
+        _guard(figures, ("lsp_edit_shipped",), partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped"))
+        _guard(figures, ("lsp_edit_1000",), partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000"))
     if not shipped:
-        for key in ("load_shipped", "play_shipped"):
+        for key in ("load_shipped", "play_shipped", "lsp_edit_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
@@ -364,6 +381,32 @@ def _keypress(settings: Settings, env: dict[str, str], root: str, tmp: str) -> d
                          "presses": len(ms), "samples": [round(x, 1) for x in out["ms"]]}}
 
 
+def _long_session(settings: Settings, env: dict[str, str], root: str, tmp: str) -> dict[str, Any]:
+    """Memory over a long session through the real key path: the traced memory at choice ``first`` and ``last`` of
+    one session (new games at each ending), after a full collection at each; the figure is the growth."""
+    first, last = settings.session
+    saves = os.path.join(tmp, "session-saves")
+    out = run_json(worker_command("session", root, str(first), str(last), saves), env, timeout=3600)
+    traced = out["traced_mib"]
+    return {"long_session": {"unit": "MiB", "value": out["growth_mib"], "first": first, "last": last,
+                             "traced_at_first_mib": traced[str(first)], "traced_at_last_mib": traced[str(last)],
+                             "seconds": out["seconds"]}}
+
+
+def _lsp_edit(settings: Settings, env: dict[str, str], root: str, key: str) -> dict[str, Any]:
+    """From an edit of a scene file to its diagnostics, through a real ``qasas lsp`` (see ``game.bench.lsp``)."""
+    from .lsp import edit_to_diagnostics
+
+    out = edit_to_diagnostics(root, settings.edits, env)
+    figure: dict[str, Any] = {
+        "unit": "ms", "value": round(out["ms"], 1), "edits": len(out["samples"]), "file": out["file"],
+        "samples": [round(x, 1) for x in out["samples"]],
+    }
+    if out["cpu_ms"] is not None:
+        figure["server_cpu_ms"] = round(out["cpu_ms"], 1)
+    return {key: figure}
+
+
 # ------------------------------------------------------------------------------------------- targets
 
 # (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
@@ -388,6 +431,9 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("play after a cold load vs after a warm load, 10,000 scenes", "play_10000_cold", "ratio", 0.95, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
+    ("long session: traced memory growth, choice 100 to 1,000, MiB", "long_session", "value", 2.0, "<="),
+    ("language server, edit to diagnostics, shipped story, median ms", "lsp_edit_shipped", "value", 150.0, "<="),
+    ("language server, edit to diagnostics, synthetic 1,000, median ms", "lsp_edit_1000", "value", 1500.0, "<="),
 )
 
 
@@ -454,6 +500,8 @@ def format_table(data: dict[str, Any]) -> str:
         if "speedup" in fig:
             base = f"{_num(fig['one_job'], unit)} (one job)"
             ratio = f"{fig['speedup']:.2f}x"
+        if "server_cpu_ms" in fig:
+            value += f" (server CPU {_num(fig['server_cpu_ms'], unit)} an edit)"
         lines.append(f"| {what} | {value} | {base} | {ratio} |")
     lines += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
     for t in data["targets"]:

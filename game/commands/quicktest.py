@@ -13,6 +13,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ..limits import seed_argument
 from ..sanitize import sanitize_line
 from .common import add_story_argument
 
@@ -27,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--max-states", type=int, default=250_000, metavar="N", help="stop after N distinct states (default 250000)"
     )
     parser.add_argument("--write-paths", metavar="DIR", default=None, help="write the shortest path to each ending as a playthrough file in DIR")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="first seed tried for paths through chance routes (default 1)")
+    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="first seed tried for paths through chance routes (default 1)")
     parser.add_argument("--seed-tries", type=int, default=100_000, metavar="N", help="seeds tried per path at most (default 100000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (for CI) instead of text")
 

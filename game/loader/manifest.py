@@ -4,12 +4,13 @@ variables, endings, locations, glossary and story-wide route lists."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Variable
 from ..engine.records import replace
-from .errors import hint
+from .errors import did_you_mean, hint
 from .nodes import NodeReader, _Src
 
 MANIFEST_KEYS = ("story", "chapters", "factions", "variables", "endings", "locations", "glossary", "routes")
@@ -83,13 +84,24 @@ class ManifestReader(NodeReader):
                 before = len(self.problems)
                 m = self.mapping(src, vnode, f"location {knode.value!r}", ("name",), ("name",))
                 t = self.text(src, m["name"][1], "location name") if lid and m and "name" in m else None
-                if lid and t is not None:
+                if lid and t is not None and m is not None:
+                    self.note_prose(src, m["name"][1])
                     self.locations[lid] = Location(lid, t, self.pos(src, knode))
                 elif lid:
                     self.mark_broken(lid, before)
         if "glossary" in top:
+            first_at: dict[str, tuple[str, int]] = {}
             for knode, vnode in self.entries(src, top["glossary"][1], "'glossary'"):
                 term = self.text(src, knode, "glossary term")
+                if term is not None:
+                    # 'é' typed as one character (NFC) or as e + a combining accent (NFD) is one term: kept as NFC.
+                    term = unicodedata.normalize("NFC", term)
+                    if term in first_at:
+                        spelled, line = first_at[term]
+                        how = " (the same letters, with accents encoded differently)" if spelled != knode.value else ""
+                        self.error(src, knode, f"duplicate glossary term {term!r}{how} (first at line {line})")
+                        continue
+                    first_at[term] = (knode.value, knode.start_mark.line + 1)
                 m = self.mapping(src, vnode, f"glossary entry {knode.value!r}", ("text", "kind"), ("text", "kind"))
                 if term is None or m is None or "text" not in m or "kind" not in m:
                     continue
@@ -100,6 +112,7 @@ class ManifestReader(NodeReader):
                     self.error(src, m["kind"][1], f"glossary kind must be historical, invented or mixed, not {kind!r}{hint(kind, kinds)}")
                     continue
                 if body is not None and kind is not None:
+                    self.note_prose(src, m["text"][1])
                     self.glossary[term] = GlossaryEntry(term, body, kind, self.pos(src, knode))
         if "routes" in top:
             self.read_route_lists(src, top["routes"][1], "")
@@ -124,6 +137,8 @@ class ManifestReader(NodeReader):
             return
         name = self.player_text(src, m["name"][1], "faction name") if "name" in m else None
         desc = self.text(src, m["description"][1], "faction description") if "description" in m else None
+        if desc is not None:
+            self.note_prose(src, m["description"][1])
         names: list[tuple[str, str]] = []
         if "names" in m:
             for nk, nv in self.entries(src, m["names"][1], f"'names' of faction {fid!r}"):
@@ -134,22 +149,20 @@ class ManifestReader(NodeReader):
         low, high = 0, 100
         if "range" in m:
             r = self.int_range(src, m["range"][1], "faction range")
-            if r is None:
-                return
-            low, high = r
+            if r is not None:
+                low, high = r
         initial = 50 if low <= 50 <= high else low
         if "initial" in m:
             i = self.integer(src, m["initial"][1], "initial trust")
-            if i is None:
-                return
-            if not low <= i <= high:
+            if i is not None and not low <= i <= high:
                 self.error(src, m["initial"][1], f"initial trust {i} is outside the range {low}..{high}")
-                return
-            initial = i
-        if name is None or desc is None:
-            return
+            elif i is not None:
+                initial = i
+        # A faction with a mistake in its fields is still declared (the mistake is reported above, so the story does
+        # not load): one mistake, one message, not also "unknown faction" wherever it is used.
         self.factions[fid] = Faction(
-            fid, name, desc, initial, low, high, self._slot, self.pos(src, knode), tuple(names), -1 if not names else 0
+            fid, name or fid, desc or "", initial, low, high, self._slot, self.pos(src, knode), tuple(names),
+            -1 if not names else 0,
         )
         self._slot += 1
 
@@ -192,17 +205,19 @@ class ManifestReader(NodeReader):
         if t not in ("bool", "int"):
             if t is not None:
                 self.error(src, m["type"][1], f"variable type must be bool or int, not {t!r}{hint(t, ('bool', 'int'))}")
-            return
+            # A near miss ('boolean') is declared as what it was surely meant to be, so its uses are not also errors.
+            t = did_you_mean(t, ("bool", "int")) if t is not None else None
+            if t is None:
+                return
         desc = (self.text(src, m["description"][1], "variable description", empty_ok=True) or "") if "description" in m else ""
         low = high = None
         if "range" in m:
             if t == "bool":
                 self.error(src, m["range"][0], "only int variables have a range")
-                return
-            r = self.int_range(src, m["range"][1], "variable range")
-            if r is None:
-                return
-            low, high = r
+            else:
+                r = self.int_range(src, m["range"][1], "variable range")
+                if r is not None:
+                    low, high = r
         default: bool | int | None
         if t == "bool":
             default = self.boolean(src, m["default"][1], "default")
@@ -210,9 +225,11 @@ class ManifestReader(NodeReader):
             default = self.integer(src, m["default"][1], "default")
             if default is not None and low is not None and high is not None and not low <= default <= high:
                 self.error(src, m["default"][1], f"default {default} is outside the range {low}..{high}")
-                return
+                default = None
         if default is None:
-            return
+            # The mistake is reported above (so the story does not load), but the variable is still declared with a
+            # stand-in default: one mistake, one message, not also "unknown name" wherever the variable is used.
+            default = False if t == "bool" else (low if low is not None else 0)
         # Variables take the slots after the factions' (factions are read first), in manifest order.
         self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, self._slot, desc, low, high, self.pos(src, knode))
         self._slot += 1

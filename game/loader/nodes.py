@@ -24,6 +24,7 @@ INT_RE = re.compile(r"[+-]?(0|[1-9][0-9]*)\Z")
 MAX_INT = 10**9
 MAX_TEXT = 100_000
 _STD = "tag:yaml.org,2002:"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "bool", "null", "float", "timestamp", "seq", "map")}
 
 
@@ -32,7 +33,7 @@ def _kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    if node.tag == _STD + "null":
+    if node.tag == _STD + "null" and node.value in _NULLS:
         return "nothing"
     return f"the text {node.value[:40]!r}"
 
@@ -102,6 +103,8 @@ class NodeReader:
         # counted under the cause instead of burying it (see ``knock_on``).
         self.broken: dict[str, Problem] = {}
         self.knock_ons: dict[str, int] = {}
+        # Every text a player reads, as written, when the story index asks for it (None: not kept).
+        self.prose: list[tuple[_Src, ScalarNode]] | None = None
 
     def read_route_lists(self, src: _Src, node: Node, chapter: str) -> None:
         """Read named route lists (the manifest's, or a scene file's for its chapter); see ``SceneReader``."""
@@ -126,7 +129,14 @@ class NodeReader:
             return None
         if "{" in v or "}" in v:
             self.texts.append(_TextRef(v, src, node, what))
+        if self.prose is not None:
+            self.prose.append((src, node))
         return v
+
+    def note_prose(self, src: _Src, node: Node) -> None:
+        """Keep a text a player reads that is not read with ``player_text`` (a description, a location's name)."""
+        if self.prose is not None and isinstance(node, ScalarNode):
+            self.prose.append((src, node))
 
     def error(self, src: _Src, node: Node | None, message: str, line: int = 0, col: int = 0) -> None:
         if node is not None:
@@ -158,6 +168,10 @@ class NodeReader:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"a key in {what} must be a plain name, found {_kind(knode)}")
                 continue
+            # A tag on a key is refused as on a value (!!python/... never loads). The key is then read on as if
+            # untagged (nothing is ever built from a tag), so this one mistake is not also a missing key, chapter,
+            # ending or choice further on.
+            self.tag_ok(src, knode)
             key = knode.value
             if key in out:
                 first = out[key][0].start_mark.line + 1
@@ -196,6 +210,7 @@ class NodeReader:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"an id in {what} must be a plain name, found {_kind(knode)}")
                 continue
+            self.tag_ok(src, knode)  # refused, then read on as if untagged (see mapping)
             if knode.value in seen:
                 self.error(src, knode, f"duplicate id {knode.value!r} in {what} (first at line {seen[knode.value]})")
                 continue
@@ -210,6 +225,9 @@ class NodeReader:
             self.error(src, node, f"{what} must be text, found {_kind(node)}")
             return None
         if node.tag == _STD + "null" and not node.style:
+            if node.value not in _NULLS:  # '!!null Hello': the tag, not the text, says "nothing"
+                self.error(src, node, f"{what} has the YAML tag !!null (nothing) on the text {node.value[:40]!r}; remove the tag")
+                return None
             if empty_ok:
                 return ""
             self.error(src, node, f"{what} is empty")
@@ -259,6 +277,8 @@ class NodeReader:
         return v
 
     def condition(self, src: _Src, node: Node, what: str) -> _CondRef | None:
+        if not self.tag_ok(src, node):
+            return None
         if isinstance(node, ScalarNode) and not node.style and node.value in ("true", "false"):
             return _CondRef(node.value, src, node)
         v = self.text(src, node, what)

@@ -705,6 +705,31 @@ def _holds(story: Story, ranges: dict[int, Abstract], facts: Facts) -> Callable[
     return holds
 
 
+def structure(story: Story) -> tuple[object, ...]:
+    """Everything ``analyse`` reads of a story, as one value: stories with equal structures have the same analysis
+    (text, titles and labels are not part of it), so an editor can keep the analysis across edits to prose."""
+
+    def cond(c: Condition | None) -> str | None:
+        return c.source if c is not None else None
+
+    def effects(es: Iterable[Effect]) -> tuple[tuple[str, str, int, object], ...]:
+        return tuple((e.kind, e.target, e.slot, e.amount) for e in es)
+
+    scenes = tuple(
+        (s.id, s.ending, effects(s.on_enter), tuple(
+            (c.key, cond(c.visible_if), cond(c.enabled_if), c.once, c.fallback, effects(c.effects),
+             tuple((r.target, cond(r.when), r.chance) for r in c.routes))
+            for c in s.choices
+        ))
+        for s in story.scenes.values()
+    )
+    factions = tuple((f.id, f.slot, f.low, f.high, f.initial, f.name_slot, len(f.names)) for f in story.factions.values())
+    variables = tuple(
+        (v.id, v.slot, v.type.__name__, v.default, v.low, v.high) for v in story.variables.values()
+    )
+    return (story.start, scenes, story.defaults, story.lows, story.highs, story.slot_names, factions, variables)
+
+
 def analyse(story: Story, max_rounds: int = 64, trust_declared: bool = True, with_flow: bool = True) -> Analysis:
     """Run the analysis to its fixed point (see the module docstring). ``trust_declared``: see ``value_ranges``;
     ``with_flow``: also compute ranges per scene (lint does; quicktest needs only the story-wide ranges)."""

@@ -40,6 +40,7 @@ from ..engine import Choice, Condition, Effect, Game, Pos, Route, Scene, State, 
 from ..engine.conditions import Binary, Name, Node, Num, Unary, names_in
 from ..engine.game import apply_effects
 from ..engine.records import replace
+from ..limits import SEED_MAX
 from .analysis import INF, Interval, calls_in, condition_sites, strongly_connected
 
 
@@ -586,7 +587,7 @@ def find_seed(story: Story, path: list[Step], first: int = 1, tries: int = 100_0
     taken = [_choice(story, s) for s in path]
     if not any(len(choice.routes) > 1 for choice in taken):
         return first  # no branching route on the path: every seed follows it
-    for seed in range(first, first + tries):
+    for seed in range(first, min(first + tries, SEED_MAX + 1)):  # a seed written must be one replay reads back
         game = Game(story, seed)
         st = game.state
         for s, choice in zip(path, taken):
