@@ -37,6 +37,40 @@ async def test_typing_a_mistake_in_the_shipped_story_and_fixing_it(editor: Edito
     assert editor.diagnostics("03_kobani/01_arrival.yaml") == []
 
 
+async def test_references_and_completion_across_the_shipped_chapters(editor: Editor) -> None:
+    doc = await editor.open("03_kobani/01_arrival.yaml")
+    # The scene is named by its own id, the canton's route into chapter 3, and three chose() in the next scene.
+    refs = await editor.references(doc, "  - id: kob_arrival\n", "kob_arrival")
+    assert sorted(refs) == [("02_road_north/04_canton.yaml", "kob_arrival")] + [
+        ("03_kobani/01_arrival.yaml", "kob_arrival")] * 4
+    # A variable set in chapter 2 and read in chapter 3: its definition, the effect, and every condition.
+    names = await editor.references(doc, "      - if: road_register_shown\n", "road_register_shown")
+    assert {name for name, _ in names} == {"story.yaml", "02_road_north/04_canton.yaml", "03_kobani/01_arrival.yaml"}
+    assert len(names) == 7 and {text for _, text in names} == {"road_register_shown"}
+
+    await editor.type(doc, "        goto: kob_bread\n", "        goto: kob_br\n")
+    items = await editor.complete(doc, "goto: kob_br")
+    assert {"kob_bread", "kob_arrival", "road_handover"} <= set(items) and len(items) > 50  # every scene
+    assert items["kob_bread"].detail == "Flour"
+    await editor.type(doc, "        goto: kob_br\n", "        goto: kob_bread\n")
+    await editor.type(doc, "chose(kob_arrival.disperse)", "chose(kob_arrival.)")
+    choices = await editor.complete(doc, "chose(kob_arrival.")
+    assert {"disperse", "keep_together", "beside_firas"} <= set(choices)
+
+
+async def test_a_half_typed_shipped_file_is_a_diagnostic_and_the_rest_still_answers(editor: Editor) -> None:
+    doc = await editor.open("03_kobani/01_arrival.yaml")
+    good = doc.text
+    found = await editor.type(doc, "    title: The Pocket\n", "    title: [The Pocket\n    choices: {\n")
+    assert found and all("YAML syntax" in d.message for d in found)
+    canton = await editor.open("02_road_north/04_canton.yaml")
+    assert await editor.definition(canton, "{to: kob_arrival}", "kob_arrival") == [
+        ("03_kobani/01_arrival.yaml", "kob_arrival")]  # (from the last reading of the broken file)
+    assert (await editor.hover(canton, "{to: kob_arrival}", "kob_arrival")).startswith("**The Pocket**")
+    doc.text = good
+    assert await editor.change(doc) == []
+
+
 async def test_a_rename_every_playthrough_goes_through_keeps_them_and_old_saves_working(
     editor: Editor, story: Path
 ) -> None:
