@@ -135,3 +135,13 @@ async def test_no_rename_while_a_file_is_broken(editor: Editor) -> None:
     one = await editor.open("one.yaml")
     with pytest.raises(JsonRpcException, match="two.yaml cannot be read as a story file; fix it first"):
         await editor.rename(one, "goto: road", "road", "highway")
+
+
+async def test_a_scene_renamed_back_to_its_former_id(editor: Editor, story: Path) -> None:
+    one = await editor.open("one.yaml")
+    edit = await editor.rename(one, "  - id: square\n", "square", "plaza")
+    assert edit is not None
+    editor.apply(edit)
+    assert "  - id: plaza\n    formerly: [square]\n" in one.text
+    assert await editor.change(one) == []
+    assert load_story(str(story)).renamed["square"] == "plaza"  # saves from either name load
