@@ -57,13 +57,13 @@ def rename_keeping_former(slot: Slot, new: str) -> list[Edit]:
         indent = " " * slot.id_key.start_mark.column
         return [Edit(_whole(slot, slot.id_node), new), _new_line(slot, slot.id_node, f"{indent}formerly: [{old}]")]
     edits = [Edit(_whole(slot, slot.id_node), new)]
-    listed = [former] if isinstance(former, ScalarNode) else [
+    ids = [former] if isinstance(former, ScalarNode) else [
         n for n in former.value if isinstance(n, ScalarNode)] if isinstance(former, SequenceNode) else []
-    back = next((n for n in listed if n.value == new), None)
+    back = next((n for n in ids if n.value == new), None)
     if back is not None:
         # Renamed back to a former id: it is the id again, and the id it leaves takes its place in the list (an
         # id may not be its own former id).
-        if any(n.value == old for n in listed):
+        if any(n.value == old for n in ids):
             return edits
         return [*edits, Edit(_whole(slot, back), old)]
     if isinstance(former, ScalarNode):
