@@ -79,6 +79,7 @@ async def test_garbage_of_every_kind_never_stops_the_server(editor: Editor) -> N
         assert isinstance(await editor.outline(doc), list)
     doc.text = good
     assert await editor.change(doc) == []
+    assert [m.message for m in editor.client.log_messages if m.type == types.MessageType.Error] == []  # no handler failed
 
 
 async def test_a_warning_about_a_scene_underlines_its_id(editor: Editor) -> None:
@@ -109,3 +110,21 @@ async def test_edits_sent_as_ranges_are_applied_to_the_buffer(editor: Editor) ->
     doc.text = doc.text.replace("goto: squar", "goto: square", 1)
     await send(types.Range(last, last), "e")
     assert editor.diagnostics("one.yaml") == []
+
+
+async def test_a_half_typed_manifest_is_a_diagnostic_and_the_scenes_still_answer(editor: Editor) -> None:
+    manifest = await editor.open("story.yaml")
+    good = manifest.text
+    one = await editor.open("one.yaml")
+    for junk in ["factions:\n  town: {name: [\n", good.replace("variables:", "variables: {"), "", "- - -\n"]:
+        manifest.text = junk
+        found = await editor.change(manifest)
+        assert found, repr(junk[:20])
+        # The scene files are still answered from what is known of them (positions, the last good names).
+        assert await editor.definition(one, "goto: road", "road") == [("two.yaml", "road")]
+        assert isinstance(await editor.hover(one, "if: waited > 1", "waited"), str)
+        assert isinstance(await editor.complete(one, "goto: "), dict)
+    manifest.text = good
+    assert await editor.change(manifest) == []
+    assert editor.diagnostics("one.yaml") == []
+    assert [m.message for m in editor.client.log_messages if m.type == types.MessageType.Error] == []  # no handler failed
