@@ -3,6 +3,7 @@ a scene every golden playthrough passes through, after which they all still repl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,16 +38,24 @@ async def test_typing_a_mistake_in_the_shipped_story_and_fixing_it(editor: Edito
     assert editor.diagnostics("03_kobani/01_arrival.yaml") == []
 
 
-async def test_references_and_completion_across_the_shipped_chapters(editor: Editor) -> None:
+def written(story: Path, name: str) -> list[str]:
+    """The story file of every place ``name`` is written, as a word (the story's own text, read from disk)."""
+    word = re.compile(rf"(?<![\w.]){name}(?![\w])")
+    return sorted(str(p.relative_to(story)) for p in story.rglob("*.yaml")
+                  for _ in word.finditer(p.read_text(encoding="utf-8")))
+
+
+async def test_references_and_completion_across_the_shipped_chapters(editor: Editor, story: Path) -> None:
     doc = await editor.open("03_kobani/01_arrival.yaml")
-    # The scene is named by its own id, the canton's route into chapter 3, and three chose() in the next scene.
+    # The scene is named by its own id, the canton's route into chapter 3, and the chose() that remember it.
     refs = await editor.references(doc, "  - id: kob_arrival\n", "kob_arrival")
-    assert sorted(refs) == [("02_road_north/04_canton.yaml", "kob_arrival")] + [
-        ("03_kobani/01_arrival.yaml", "kob_arrival")] * 4
+    assert [name for name, _ in sorted(refs)] == written(story, "kob_arrival")
+    assert "02_road_north/04_canton.yaml" in {name for name, _ in refs}
     # A variable set in chapter 2 and read in chapter 3: its definition, the effect, and every condition.
     names = await editor.references(doc, "      - if: road_register_shown\n", "road_register_shown")
-    assert {name for name, _ in names} == {"story.yaml", "02_road_north/04_canton.yaml", "03_kobani/01_arrival.yaml"}
-    assert len(names) == 7 and {text for _, text in names} == {"road_register_shown"}
+    assert {"story.yaml", "02_road_north/04_canton.yaml", "03_kobani/01_arrival.yaml"} <= {n for n, _ in names}
+    assert [n for n, _ in sorted(names)] == written(story, "road_register_shown")
+    assert {text for _, text in names} == {"road_register_shown"}
 
     await editor.type(doc, "        goto: kob_bread\n", "        goto: kob_br\n")
     items = await editor.complete(doc, "goto: kob_br")
