@@ -81,3 +81,38 @@ def test_plain_play_to_an_ending_never_imports_textual(tmp_path) -> None:  # typ
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "CLEAN"
+
+
+def test_the_language_server_at_work_imports_no_textual(tmp_path: Path) -> None:
+    # Not only its modules: answering every kind of request (a check, lint's warnings, hovers, completion, a
+    # rename) must not reach Textual or Rich either.
+    story = tmp_path / "rich"
+    code = f"""
+import shutil, sys
+from lsprotocol import types
+from pygls.workspace.position_codec import PositionCodec
+from game.lsp.complete import completion
+from game.lsp.convert import Lines
+from game.lsp.hover import hover
+from game.lsp.navigate import Here, definition, document_symbols, references, workspace_symbols
+from game.lsp.rename import rename
+from game.lsp.stories import Stories
+shutil.copytree({str(ROOT / 'tests' / 'fixtures' / 'rich')!r}, {str(story)!r})
+state = Stories().add_root({str(story)!r})
+path = {str(story / 'one.yaml')!r}
+text = open(path, encoding='utf-8').read()
+codec = PositionCodec(types.PositionEncodingKind.Utf16)
+lines = Lines(text, codec)
+state.refresh()
+def here(needle):
+    at = text.index(needle) + len(needle) - 2
+    return Here(state, path, state.shown_of(path), lines, text.count(chr(10), 0, at) + 1, at - text.rfind(chr(10), 0, at))
+for needle in ('goto: road', 'if: waited', '{{men:Words}}', 'max(town', 'chapter: one', '{{seq: The Square', '>= 60'):
+    definition(here(needle)); references(here(needle), True); hover(here(needle)); completion(here(needle))
+document_symbols(state, state.shown_of(path), lines)
+workspace_symbols([state], 'road', codec)
+rename(here('  - id: square'), 'plaza_two')
+print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert proc.stdout.strip() == "[]"

@@ -44,7 +44,8 @@ def _new_line(slot: Slot, node: Node, line_text: str) -> Edit:
 
 def rename_keeping_former(slot: Slot, new: str) -> list[Edit]:
     """Rename the scene or choice written at ``slot`` to ``new``, adding its old id to its ``formerly:`` list
-    (written in the style of what is there: a flow list, a block list, one id; or a new ``formerly: [old]``)."""
+    (written in the style of what is there: a flow list, a block list, one id; or a new ``formerly: [old]``).
+    Renamed back to one of its former ids, the old id takes that one's place in the list."""
     if slot.id_node is None:
         return []
     old = slot.id_node.value
@@ -56,6 +57,15 @@ def rename_keeping_former(slot: Slot, new: str) -> list[Edit]:
         indent = " " * slot.id_key.start_mark.column
         return [Edit(_whole(slot, slot.id_node), new), _new_line(slot, slot.id_node, f"{indent}formerly: [{old}]")]
     edits = [Edit(_whole(slot, slot.id_node), new)]
+    ids = [former] if isinstance(former, ScalarNode) else [
+        n for n in former.value if isinstance(n, ScalarNode)] if isinstance(former, SequenceNode) else []
+    back = next((n for n in ids if n.value == new), None)
+    if back is not None:
+        # Renamed back to a former id: it is the id again, and the id it leaves takes its place in the list (an
+        # id may not be its own former id).
+        if any(n.value == old for n in ids):
+            return edits
+        return [*edits, Edit(_whole(slot, back), old)]
     if isinstance(former, ScalarNode):
         if former.value != old:
             listed = f"[{former.value}, {old}]" if former.value else f"[{old}]"

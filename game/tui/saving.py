@@ -30,7 +30,7 @@ def game_at_risk(session: Session | None, store: SaveStore, story: Story) -> str
         data = read_save(info.path)
     except SaveError:
         return None
-    scene = story.scenes.get(data.scene)
+    scene = story.scenes.get(story.current_scene(data.scene))  # (a scene renamed since keeps its former id)
     if scene is not None and scene.ending:
         return None
     return describe_save(info.chapter, info.scene_title, info.play_seconds)

@@ -111,3 +111,19 @@ def test_a_choice_is_renamed_with_its_former_id(tmp_path: Path) -> None:
     text = renamed(tmp_path, BLOCK, "gate.leave", "walk_out")
     assert "      - id: walk_out\n        formerly: [leave]\n" in text
     assert load_story(str(tmp_path)).renamed == {"gate.leave": "gate.walk_out"}
+
+
+@pytest.mark.parametrize(
+    ("formerly", "expected"),
+    [
+        ("formerly: outside", "formerly: gate_out"),
+        ("formerly: [old_gate, outside]", "formerly: [old_gate, gate_out]"),
+        ("formerly:\n      - outside\n      - old_gate", "formerly:\n      - gate_out\n      - old_gate"),
+    ],
+)
+def test_renamed_back_to_a_former_id_the_old_id_takes_its_place(tmp_path: Path, formerly: str, expected: str) -> None:
+    scenes = BLOCK.replace("    title: Out", f"    {formerly}\n    title: Out", 1)
+    text = renamed(tmp_path, scenes, "gate_out", "outside")
+    assert f"  - id: outside\n    {expected}\n" in text
+    story = load_story(str(tmp_path))  # an id is never its own former id: the story still loads
+    assert story.renamed.get("gate_out") == "outside" and "outside" not in story.renamed

@@ -1,6 +1,7 @@
--- A by-hand probe of qasas lsp in a real Neovim (not a test: it needs Neovim): open a scene file with the setup
--- in editors/neovim/qasas.lua, wait for diagnostics, misspell a goto, fix it, jump to a definition, hover. It
--- writes what it saw to $TRIAL_OUT. From the repository (docs/editors.md says more):
+-- A probe of qasas lsp in a real Neovim: open a scene file with the setup in editors/neovim/qasas.lua, wait for
+-- the client to attach and for diagnostics, misspell a goto, fix it, jump to the definition, hover, list the
+-- references and the outline, complete, and ask for a rename. It writes what it saw to $TRIAL_OUT.
+-- tests/lsp/test_neovim.py runs it when Neovim is installed; by hand, from the repository:
 --
 --   cp -r scenes /tmp/story
 --   QASAS=$PWD/.venv/bin/qasas TRIAL_OUT=/tmp/trial.txt nvim --headless -u editors/neovim/qasas.lua \
@@ -13,8 +14,12 @@ local function wait_diags(pred, ms)
   vim.wait(ms or 15000, function() return pred(vim.diagnostic.get(buf)) end, 50)
   return vim.diagnostic.get(buf)
 end
-vim.wait(15000, function() return #vim.lsp.buf_get_clients(buf) > 0 end, 50)
-say("attached clients: " .. #vim.lsp.buf_get_clients(buf))
+local function clients()  -- (get_clients from 0.10; buf_get_clients before it)
+  if vim.lsp.get_clients then return vim.lsp.get_clients({ bufnr = buf }) end
+  return vim.tbl_values(vim.lsp.buf_get_clients(buf))
+end
+vim.wait(15000, function() return #clients() > 0 end, 50)
+say("attached clients: " .. #clients() .. " (" .. (clients()[1] and clients()[1].name or "none") .. ")")
 vim.wait(3000)
 say("diagnostics on open: " .. #vim.diagnostic.get(buf))
 
@@ -50,6 +55,22 @@ say("after the jump: " .. vim.api.nvim_buf_get_name(0):gsub("^.*/story/", "") ..
 res = vim.lsp.buf_request_sync(buf, "textDocument/hover", params, 10000)
 for _, r in pairs(res or {}) do
   if r.result then say("hover:\n" .. r.result.contents.value) end
+end
+-- Every place the scene is named, and the file's outline.
+local rfparams = vim.tbl_extend("force", params, { context = { includeDeclaration = true } })
+res = vim.lsp.buf_request_sync(buf, "textDocument/references", rfparams, 10000)
+for _, r in pairs(res or {}) do
+  local where = {}
+  for _, loc in ipairs(r.result or {}) do
+    table.insert(where, vim.uri_to_fname(loc.uri):gsub("^.*/story/", "") .. ":" .. (loc.range.start.line + 1))
+  end
+  say("references: " .. #where .. ": " .. table.concat(where, ", "))
+end
+res = vim.lsp.buf_request_sync(buf, "textDocument/documentSymbol", { textDocument = params.textDocument }, 10000)
+for _, r in pairs(res or {}) do
+  local names = {}
+  for _, sym in ipairs(r.result or {}) do table.insert(names, sym.name .. "(" .. #(sym.children or {}) .. ")") end
+  say("outline: " .. table.concat(names, ", "))
 end
 -- Completion where a scene id goes, and what a rename of that scene would change.
 local cparams = { textDocument = params.textDocument, position = { line = row, character = col + 2 } }

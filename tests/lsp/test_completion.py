@@ -62,3 +62,10 @@ async def test_chapters_locations_endings_and_route_lists(editor: Editor) -> Non
     items = await editor.complete(two, "{use: b")
     assert set(items) == {"again", "by_trust"} and items["by_trust"].detail == "route list (story-wide)"
     assert set(await editor.complete(two, "chapter: ")) == {"one", "two"}
+
+
+async def test_scene_ids_inside_visited_and_chose(editor: Editor) -> None:
+    two = await editor.open("two.yaml")
+    await editor.type(two, "{if waited > 3: You", "{if visited(ro) or chose(sq: You")
+    assert set(await editor.complete(two, "visited(ro")) == {"square", "road", "road_end", "home_end"}
+    assert set(await editor.complete(two, "chose(sq")) == {"square", "road", "road_end", "home_end"}

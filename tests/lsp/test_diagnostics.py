@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_helpers import Editor
+from lsp_helpers import Editor, position
+from lsprotocol import types
 
 
 async def test_a_clean_file_has_no_diagnostics(editor: Editor) -> None:
@@ -78,6 +79,7 @@ async def test_garbage_of_every_kind_never_stops_the_server(editor: Editor) -> N
         assert isinstance(await editor.outline(doc), list)
     doc.text = good
     assert await editor.change(doc) == []
+    assert [m.message for m in editor.client.log_messages if m.type == types.MessageType.Error] == []  # no handler failed
 
 
 async def test_a_warning_about_a_scene_underlines_its_id(editor: Editor) -> None:
@@ -85,3 +87,44 @@ async def test_a_warning_about_a_scene_underlines_its_id(editor: Editor) -> None
     await editor.type(doc, "  - {id: road_end,", "  - {id: lonely, title: Lonely, ending: road, text: Alone.}\n  - {id: road_end,")
     [(text, message)] = editor.diagnostics("two.yaml")
     assert (text, message.split(":")[0]) == ("lonely", "scene 'lonely' is never reached")
+
+
+async def test_edits_sent_as_ranges_are_applied_to_the_buffer(editor: Editor) -> None:
+    # Editors send each keystroke as a small range change (the server asks for incremental sync): delete one letter,
+    # then type it back.
+    doc = await editor.open("one.yaml")
+    at = position(doc.text, "goto: square", "square")
+    end = types.Position(at.line, at.character + len("square"))
+    last = types.Position(end.line, end.character - 1)
+
+    async def send(rng: types.Range, text: str) -> None:
+        doc.version += 1
+        editor.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=doc.uri, version=doc.version),
+            content_changes=[types.TextDocumentContentChangePartial(range=rng, text=text)]))
+        await editor.diagnostics_of(doc)
+
+    doc.text = doc.text.replace("goto: square", "goto: squar", 1)
+    await send(types.Range(last, end), "")
+    assert editor.diagnostics("one.yaml") == [("squar", "unknown scene 'squar' (did you mean 'square'?)")]
+    doc.text = doc.text.replace("goto: squar", "goto: square", 1)
+    await send(types.Range(last, last), "e")
+    assert editor.diagnostics("one.yaml") == []
+
+
+async def test_a_half_typed_manifest_is_a_diagnostic_and_the_scenes_still_answer(editor: Editor) -> None:
+    manifest = await editor.open("story.yaml")
+    good = manifest.text
+    one = await editor.open("one.yaml")
+    for junk in ["factions:\n  town: {name: [\n", good.replace("variables:", "variables: {"), "", "- - -\n"]:
+        manifest.text = junk
+        found = await editor.change(manifest)
+        assert found, repr(junk[:20])
+        # The scene files are still answered from what is known of them (positions, the last good names).
+        assert await editor.definition(one, "goto: road", "road") == [("two.yaml", "road")]
+        assert isinstance(await editor.hover(one, "if: waited > 1", "waited"), str)
+        assert isinstance(await editor.complete(one, "goto: "), dict)
+    manifest.text = good
+    assert await editor.change(manifest) == []
+    assert editor.diagnostics("one.yaml") == []
+    assert [m.message for m in editor.client.log_messages if m.type == types.MessageType.Error] == []  # no handler failed

@@ -65,3 +65,13 @@ async def test_story_text_is_never_markdown_in_a_hover(editor: Editor) -> None:
     await editor.type(two, "    title: The Road\n", "    title: '![x](http://example.com/a.png) <b>*Road*</b>'\n")
     shown = await editor.hover(two, "to: road}", "road")
     assert shown.startswith("**\\!\\[x\\](http://example.com/a.png) \\<b\\>\\*Road\\*\\</b\\>** · scene `road`")
+
+
+async def test_a_condition_that_always_holds_says_so_too(editor: Editor) -> None:
+    one = await editor.open("one.yaml")
+    # men is kept in 0..100, so 'men >= 0' holds whatever happened: lint says so, and so does the hover.
+    await editor.type(one, "requires: max(town, groups) >= 60", "requires: men >= 0")
+    [(text, message)] = editor.diagnostics("one.yaml")
+    assert text == "men >= 0" and message.startswith("condition 'men >= 0' is always true")
+    shown = await editor.hover(one, "requires: men >= 0", ">= 0")
+    assert shown.startswith("**lint:** condition 'men \\>= 0' is always true")

@@ -91,3 +91,17 @@ async def test_any_scene_by_id_or_title(editor: Editor) -> None:
     assert sorted(found) == [("road: The Road", "two.yaml"), ("road_end: On the Road", "two.yaml")]
     assert [name for name, _ in await editor.symbols("home")] == ["home_end: Home"]
     assert len(await editor.symbols("")) == 4
+
+
+async def test_references_of_factions_chapters_locations_endings_and_route_lists(editor: Editor) -> None:
+    one = await editor.open("one.yaml")
+    groups = await editor.references(one, "rename: {groups: room}", "groups")
+    assert sorted(groups) == [("one.yaml", "groups")] * 3 + [("story.yaml", "groups")] * 2
+    # (max(), rename and trust in one.yaml; its definition and min() in the route list by_trust)
+    assert sorted(await editor.references(one, "chapter: one", "one")) == [("one.yaml", "one"), ("story.yaml", "one")]
+    assert sorted(await editor.references(one, "location: square", "square", declaration=False)) == [
+        ("one.yaml", "square")]
+    two = await editor.open("two.yaml")
+    assert sorted(await editor.references(two, "ending: road", "road")) == [("story.yaml", "road"), ("two.yaml", "road")]
+    assert sorted(await editor.references(two, "{use: by_trust}", "by_trust", declaration=False)) == [
+        ("two.yaml", "by_trust")] * 2

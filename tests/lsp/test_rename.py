@@ -98,6 +98,27 @@ async def test_a_name_that_is_taken_or_wrong_is_refused(editor: Editor, new: str
     assert why in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    ("needle", "within", "new", "why"),
+    [
+        ("      - id: ask\n", "ask", "wait", "scene 'square' has a choice 'wait' already"),
+        ("      - id: ask\n", "ask", "loiter", "'loiter' is a former id of another choice in scene 'square'"),
+        ("if: waited > 1", "waited", "men", "a variable 'men' exists already"),
+        ("if: waited > 1", "waited", "town", "a faction 'town' exists already"),
+        ("rename: {groups: room}", "groups", "town", "a faction 'town' exists already"),
+        ("rename: {groups: room}", "groups", "asked", "a variable 'asked' exists already"),
+    ],
+    ids=["choice", "former-choice", "variable-variable", "variable-faction", "faction-faction", "faction-variable"],
+)
+async def test_a_choice_variable_or_faction_is_not_renamed_onto_a_name_in_use(
+    editor: Editor, needle: str, within: str, new: str, why: str
+) -> None:
+    one = await editor.open("one.yaml")
+    with pytest.raises(JsonRpcException) as refused:
+        await editor.rename(one, needle, within, new)
+    assert why in str(refused.value)
+
+
 async def test_what_cannot_be_renamed_says_why(editor: Editor) -> None:
     one = await editor.open("one.yaml")
     with pytest.raises(JsonRpcException, match="only a scene, a choice, a variable or a faction can be renamed"):
@@ -114,3 +135,13 @@ async def test_no_rename_while_a_file_is_broken(editor: Editor) -> None:
     one = await editor.open("one.yaml")
     with pytest.raises(JsonRpcException, match="two.yaml cannot be read as a story file; fix it first"):
         await editor.rename(one, "goto: road", "road", "highway")
+
+
+async def test_a_scene_renamed_back_to_its_former_id(editor: Editor, story: Path) -> None:
+    one = await editor.open("one.yaml")
+    edit = await editor.rename(one, "  - id: square\n", "square", "plaza")
+    assert edit is not None
+    editor.apply(edit)
+    assert "  - id: plaza\n    formerly: [square]\n" in one.text
+    assert await editor.change(one) == []
+    assert load_story(str(story)).renamed["square"] == "plaza"  # saves from either name load

@@ -3,6 +3,7 @@ a scene every golden playthrough passes through, after which they all still repl
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,48 @@ async def test_typing_a_mistake_in_the_shipped_story_and_fixing_it(editor: Edito
     assert text == "road_register_showm" and "did you mean 'road_register_shown'" in message
     await editor.type(doc, "      - if: road_register_showm\n", "      - if: road_register_shown\n")
     assert editor.diagnostics("03_kobani/01_arrival.yaml") == []
+
+
+def written(story: Path, name: str) -> list[str]:
+    """The story file of every place ``name`` is written, as a word (the story's own text, read from disk)."""
+    word = re.compile(rf"(?<![\w.]){name}(?![\w])")
+    return sorted(str(p.relative_to(story)) for p in story.rglob("*.yaml")
+                  for _ in word.finditer(p.read_text(encoding="utf-8")))
+
+
+async def test_references_and_completion_across_the_shipped_chapters(editor: Editor, story: Path) -> None:
+    doc = await editor.open("03_kobani/01_arrival.yaml")
+    # The scene is named by its own id, the canton's route into chapter 3, and the chose() that remember it.
+    refs = await editor.references(doc, "  - id: kob_arrival\n", "kob_arrival")
+    assert [name for name, _ in sorted(refs)] == written(story, "kob_arrival")
+    assert "02_road_north/04_canton.yaml" in {name for name, _ in refs}
+    # A variable set in chapter 2 and read in chapter 3: its definition, the effect, and every condition.
+    names = await editor.references(doc, "      - if: road_register_shown\n", "road_register_shown")
+    assert {"story.yaml", "02_road_north/04_canton.yaml", "03_kobani/01_arrival.yaml"} <= {n for n, _ in names}
+    assert [n for n, _ in sorted(names)] == written(story, "road_register_shown")
+    assert {text for _, text in names} == {"road_register_shown"}
+
+    await editor.type(doc, "        goto: kob_bread\n", "        goto: kob_br\n")
+    items = await editor.complete(doc, "goto: kob_br")
+    assert {"kob_bread", "kob_arrival", "road_handover"} <= set(items) and len(items) > 50  # every scene
+    assert items["kob_bread"].detail == "Flour"
+    await editor.type(doc, "        goto: kob_br\n", "        goto: kob_bread\n")
+    await editor.type(doc, "chose(kob_arrival.disperse)", "chose(kob_arrival.)")
+    choices = await editor.complete(doc, "chose(kob_arrival.")
+    assert {"disperse", "keep_together", "beside_firas"} <= set(choices)
+
+
+async def test_a_half_typed_shipped_file_is_a_diagnostic_and_the_rest_still_answers(editor: Editor) -> None:
+    doc = await editor.open("03_kobani/01_arrival.yaml")
+    good = doc.text
+    found = await editor.type(doc, "    title: The Pocket\n", "    title: [The Pocket\n    choices: {\n")
+    assert found and all("YAML syntax" in d.message for d in found)
+    canton = await editor.open("02_road_north/04_canton.yaml")
+    assert await editor.definition(canton, "{to: kob_arrival}", "kob_arrival") == [
+        ("03_kobani/01_arrival.yaml", "kob_arrival")]  # (from the last reading of the broken file)
+    assert (await editor.hover(canton, "{to: kob_arrival}", "kob_arrival")).startswith("**The Pocket**")
+    doc.text = good
+    assert await editor.change(doc) == []
 
 
 async def test_a_rename_every_playthrough_goes_through_keeps_them_and_old_saves_working(

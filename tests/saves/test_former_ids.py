@@ -76,3 +76,12 @@ def test_replay_log_and_transcripts_follow_former_ids(tiny_dir: Path, edit_story
     assert stop is None and game.scene.ending == "through"
     text = transcript(renamed, 7, ["gate.ask_pass", "gate.show_pass"])
     assert "Through the Gate" in text
+
+
+def test_an_expectation_that_names_a_former_id_says_what_it_is_now(tiny_dir: Path, edit_story: Edit) -> None:
+    renamed = edit_story(one=RENAME, **ELSEWHERE)
+    pt = Playthrough.from_text("seed: 7\nchoices:\n  - gate.ask_pass\n  - gate.show_pass\n  - expect: {scene: gate}\n")
+    report = replay_playthrough(pt, renamed)
+    assert not report.ok and report.failure is not None
+    assert report.failure.expected == ["scene: gate (now 'checkpoint')"]  # not "no such scene"
+    assert report.failure.actual == ["scene: through"]
