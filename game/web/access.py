@@ -65,7 +65,7 @@ def listens_here_only(host: str, resolve: Callable[[str], list[str]] | None = No
 def _addresses(name: str) -> list[str]:
     import socket
 
-    return [info[4][0] for info in socket.getaddrinfo(name, None)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
 
 
 def host_of(host_header: str) -> str:
