@@ -25,7 +25,7 @@ from .digests import sha256
 from .errors import Problem
 from .index import FileIndex, Index
 from .parts import FilePart, ManifestPart, assemble, read_file_part, read_manifest_part
-from .walk import walk_story_files
+from .walk import redact_outside, walk_story_files
 from .yamlsafe import MAX_FILE_BYTES, read_text
 
 
@@ -184,6 +184,9 @@ class Workspace:
         story, problems = assemble(
             self.root, digest.hexdigest()[:16], mpart, list(parts.values()), found, self._conditions
         )
+        # As check_story does: a file reached through a link out of the story may be anything (/etc/shadow);
+        # its problems are counted, never quoted, in the editor as on the command line.
+        problems = redact_outside(self.root, problems, list(paths))
         indexes: dict[str, FileIndex] = {}
         for part in ([mpart] if mpart is not None else []) + list(parts.values()):
             if part.index is not None:

@@ -172,3 +172,36 @@ def test_a_closed_standard_stream_is_refused(story: Path, closed: str) -> None:
     fd = 0 if closed == "stdin" else 1
     result = run("lsp", cwd=story, close_fds=(fd,), stdin=subprocess.DEVNULL, timeout=30)
     assert_clean(result, 74, f"qasas lsp: standard {'input' if fd == 0 else 'output'} is closed", seconds=30)
+
+
+# ------------------------------------------------------------------------------------------ files outside the story
+
+SECRET = "root:$6$Zm9vYmFy$TOP-SECRET-HASH:19000:0:99999:7:::"
+LINKED = {
+    "a scene file": lambda story, secret: (story / "secrets.yaml").symlink_to(secret),
+    "a scene file in a linked folder": lambda story, secret: (
+        secret.rename(secret.with_suffix(".yaml")), (story / "shared").symlink_to(secret.parent)),
+    "a valid-looking scene file": lambda story, secret: (
+        secret.write_text(f"chapter: one\nscenes:\n  - id: x\n    title: {SECRET}\n    text: t\n    foo: {SECRET}\n"),
+        (story / "x.yaml").symlink_to(secret),
+    ),
+    "a mapping with an unknown key": lambda story, secret: (
+        secret.write_text(f"'{SECRET}': 1\n"), (story / "x.yaml").symlink_to(secret)),
+}
+
+
+@pytest.mark.parametrize("how", list(LINKED))
+def test_a_file_reached_through_a_link_out_of_the_story_is_never_quoted(story: Path, tmp_path: Path, how: str) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "shadow"
+    secret.write_text(f"{SECRET}\nbin:*:19000:0:99999:7:::\n")
+    LINKED[how](story, secret)
+    result = lsp(story, conversation(story, "scenes.yaml", SCENES))
+    assert_clean(result, 0, seconds=60)
+    seen = messages(result.stdout)
+    assert answered(seen) == {1, 2, 3}
+    shown = json.dumps(seen)
+    assert "outside the story folder" in shown
+    for fragment in ("TOP-SECRET", "Zm9vYmFy", "bin:*", "19000"):
+        assert fragment not in shown + result.stderr
