@@ -30,8 +30,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-# Commands that read standard input (a player's choices): refused when it is closed.
-READS_INPUT = frozenset({"play"})
+# Commands that read standard input (a player's choices, an editor's messages): refused when it is closed.
+READS_INPUT = frozenset({"play", "lsp"})
 
 
 def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:

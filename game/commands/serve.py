@@ -57,7 +57,7 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..web.access import is_loopback, new_token, token_problem
+    from ..web.access import listens_here_only, new_token, token_problem
 
     try:
         directory = story_dir(args, "serve")
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         token = new_token()
     if token is not None and (problem := token_problem(token)) is not None:
         return _fail(problem)
-    if token is None and not is_loopback(args.host):
+    if token is None and not listens_here_only(args.host):
         return _fail(
             f"refusing to serve on {args.host} without an access token: anyone who can reach this machine could "
             "start games on it and fill its disk with saves. Add --token auto to make a token (it is printed as "

@@ -17,6 +17,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .. import smallfile
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Story, Variable
 from . import cache, with_collector_paused
 from .build import CompiledConditions
@@ -24,8 +25,8 @@ from .digests import sha256
 from .errors import Problem
 from .index import FileIndex, Index
 from .parts import FilePart, ManifestPart, assemble, read_file_part, read_manifest_part
-from .walk import walk_story_files
-from .yamlsafe import read_text
+from .walk import redact_outside, walk_story_files
+from .yamlsafe import MAX_FILE_BYTES, read_text
 
 
 def _shown(path: str) -> str:
@@ -183,6 +184,9 @@ class Workspace:
         story, problems = assemble(
             self.root, digest.hexdigest()[:16], mpart, list(parts.values()), found, self._conditions
         )
+        # As check_story does: a file reached through a link out of the story may be anything (/etc/shadow);
+        # its problems are counted, never quoted, in the editor as on the command line.
+        problems = redact_outside(self.root, problems, list(paths))
         indexes: dict[str, FileIndex] = {}
         for part in ([mpart] if mpart is not None else []) + list(parts.values()):
             if part.index is not None:
@@ -236,7 +240,14 @@ class Workspace:
 
     def _text(self, path: str) -> tuple[str | None, list[Problem]]:
         if path in self._buffers:
-            return self._buffers[path], []
+            text = self._buffers[path]
+            # An open buffer is held to the limit a file on disk is: the editor may hold anything, but the story
+            # cannot load a file that size, and parsing it would stall every check while the author types.
+            if len(text) > MAX_FILE_BYTES // 4 and len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+                size = len(text.encode("utf-8", "surrogatepass"))
+                limit = smallfile.size_text(MAX_FILE_BYTES)
+                return None, [Problem(_shown(path), 0, 0, f"file is too large ({size / 1048576:.1f} MiB; the limit is {limit})")]
+            return text, []
         return self._read(path)
 
     def _read(self, path: str) -> tuple[str | None, list[Problem]]:

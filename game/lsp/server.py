@@ -31,6 +31,7 @@ from .convert import Lines, ref_starts
 from .hover import hover
 from .navigate import Here, definition, document_symbols, references, workspace_symbols
 from .rename import RenameRefused, prepare, rename
+from .stdio import GuardedInput, GuardedOutput
 from .stories import Stories, StoryState
 
 log = logging.getLogger("game.lsp")
@@ -322,8 +323,8 @@ class ClientLog(logging.Handler):
 
 
 def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
-    """Run the server over stdio until the client says exit."""
-    protocol_out = stdout or sys.stdout.buffer
+    """Run the server over stdio until the client says exit (or its pipes fail: see ``game.lsp.stdio``)."""
+    protocol_out = GuardedOutput(stdout or sys.stdout.buffer)
     sys.stdout = sys.stderr  # anything printed by mistake goes to stderr, never into the protocol stream
     server = build_server()
     handler = ClientLog(server)
@@ -333,7 +334,7 @@ def serve(stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         logger.addHandler(handler)
         logger.setLevel(level)
         logger.propagate = False
-    server.start_io(stdin or sys.stdin.buffer, protocol_out)
+    server.start_io(GuardedInput(stdin or sys.stdin.buffer), protocol_out)  # type: ignore[arg-type]
     return 0
 
 

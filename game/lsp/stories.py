@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from ..engine import Story
 from ..loader import Problem
 from ..loader.index import Index
+from ..loader.walk import redact_outside
 from ..loader.workspace import Checked, Workspace
 from ..tools.analysis import Analysis, analyse, structure
 from ..tools.lint import deep_warnings
@@ -49,7 +50,8 @@ class StoryState:
                 self.checked = checked
                 if checked.story is not None:
                     self.good = checked.story
-                    self.warnings = deep_warnings(checked.story, self._analysis(checked.story))
+                    warnings = deep_warnings(checked.story, self._analysis(checked.story))
+                    self.warnings = redact_outside(self.root, warnings, list(checked.paths))  # as lint does
                 else:
                     self.warnings = []
         finally:

@@ -16,6 +16,7 @@ import hashlib
 import ipaddress
 import re
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 TOKEN_MIN_CHARS = 16
@@ -37,6 +38,34 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def listens_here_only(host: str, resolve: Callable[[str], list[str]] | None = None) -> bool:
+    """Whether listening on ``host`` reaches this machine only: a loopback address, or a loopback name that
+    resolves to loopback addresses only (``/etc/hosts`` or DNS may map ``localhost`` or ``*.localhost``
+    elsewhere; the name is what the player typed, the address is what the socket binds). A name that does not
+    resolve cannot be listened on at all, so it opens nothing. ``resolve``: the name's addresses (for tests)."""
+    if not is_loopback(host):
+        return False
+    name = host.strip()
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    try:
+        ipaddress.ip_address(name)
+        return True  # a loopback address itself
+    except ValueError:
+        pass
+    try:
+        addresses = (resolve or _addresses)(name)
+    except OSError:
+        return True
+    return all(ipaddress.ip_address(a.split("%", 1)[0]).is_loopback for a in addresses)
+
+
+def _addresses(name: str) -> list[str]:
+    import socket
+
+    return [str(info[4][0]) for info in socket.getaddrinfo(name, None)]
 
 
 def host_of(host_header: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from game.web.access import (
     host_of,
     is_loopback,
+    listens_here_only,
     new_player_id,
     new_token,
     player_folder,
@@ -27,6 +28,24 @@ def test_loopback_addresses_are_this_machine_only(host: str) -> None:
 @pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "10.0.0.1", "example.org", "localhost.example", ""])
 def test_any_other_address_is_not(host: str) -> None:
     assert not is_loopback(host)
+
+
+@pytest.mark.parametrize(
+    ("host", "addresses", "here_only"),
+    [
+        ("localhost", ["127.0.0.1", "::1"], True),
+        ("app.localhost", ["127.0.0.1"], True),
+        ("localhost", ["127.0.0.1", "192.0.2.7"], False),  # an /etc/hosts (or DNS) that maps it elsewhere too
+        ("app.localhost", ["203.0.113.9"], False),
+        ("ip6-localhost", ["fe80::1%eth0"], False),
+        ("127.0.0.1", ["192.0.2.7"], True),  # an address is not resolved: it is what is bound
+        ("0.0.0.0", ["127.0.0.1"], False),
+    ],
+)
+def test_listening_is_here_only_when_every_address_the_name_gives_is_loopback(
+    host: str, addresses: list[str], here_only: bool
+) -> None:
+    assert listens_here_only(host, resolve=lambda name: addresses) is here_only
 
 
 @pytest.mark.parametrize(

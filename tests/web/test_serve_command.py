@@ -35,7 +35,7 @@ def test_by_default_it_serves_this_computer_only(start_server: ServeFactory, fer
     assert "stopped; every game was saved" in served.log()
 
 
-@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::"])
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "[::]", "", "0", "127.1", "2130706433", "::ffff:127.0.0.1"])
 def test_any_other_address_without_a_token_is_refused_and_it_says_why(host: str, ferry: Path) -> None:
     proc = qasas("serve", str(ferry), "--host", host, "--port", "0")
     assert proc.returncode == 2
