@@ -3,6 +3,7 @@ spans, route lists, former ids) and making the engine's immutable model."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -262,7 +263,17 @@ class StoryBuilder(NodeReader):
             where = locate(offset)
             self.problems.append(Problem(where.file, where.line, where.column, message))
 
-        return compile_text(para.text, self._names, condition, error, locate)
+        template = compile_text(para.text, self._names, condition, error, locate)
+        found = _STRUCTURE_IN_TEXT.search(para.text)
+        if found is not None:
+            where = locate(found.start(1))
+            self.problems.append(Problem(
+                where.file, where.line, where.column,
+                f"the text holds what looks like YAML structure ({found.group(1).strip()!r}): a passage or key "
+                "indented too far becomes part of the text above it; check its indentation",
+                "warning",
+            ))
+        return template
 
     def _templates(self) -> dict[str, Template]:
         """Every text outside scene bodies that holds braces (titles, labels, reasons, names...), compiled."""
@@ -285,6 +296,13 @@ class StoryBuilder(NodeReader):
             template = compile_text(ref.source, self._names, condition, error, locate)
             out.setdefault(ref.source, template)
         return out
+
+
+# A key of the scene format inside prose: what an over-indented passage or key turns into ("- if: x", "text: |").
+# Narrow on purpose: words a sentence could hold ("the reason: ...") are not matched.
+_STRUCTURE_IN_TEXT = re.compile(
+    r"(?:^|\s)(- (?:if|text|id) *: |(?:text|result) *: *[|>][-+]?(?=\s|$)|(?:goto|effects|choices|passages) *:(?=\s|$))"
+)
 
 
 def _locate(src: _Src, node: ScalarNode, offset: int) -> tuple[int, int]:

@@ -120,3 +120,29 @@ def test_a_yaml_node_repeated_by_an_alias_is_reported_once(story_dir: StoryDir) 
             " n is always 1): choice 'fly' is never shown"
         )
     ]
+
+
+def test_a_passage_indented_into_the_text_above_it_is_caught(story_dir: StoryDir) -> None:
+    # The shipped story had one: the passage's "- if:" line sat four spaces too deep, so it and its text became part
+    # of the paragraph above and were shown on every path. YAML accepts it; the warning points at the line.
+    root = story_dir("""\
+        chapter: one
+        scenes:
+          - id: start
+            title: The Gate
+            text:
+              - |
+                Washing hangs on the roof.
+                    - if: guards > 10
+                text: |
+                  You think of the names.
+            choices:
+              - {id: go, label: Go, goto: won_scene, result: "The reason: you are tired. Go on, then."}
+          - {id: won_scene, title: Won, ending: won, text: Through.}
+          - {id: lost_scene, title: Lost, ending: lost, text: Home.}
+        """)
+    found = [w for w in warnings(root) if "YAML structure" in w]
+    assert found == [
+        "scenes.yaml:8:17: the text holds what looks like YAML structure ('- if:'): a passage or key indented too "
+        "far becomes part of the text above it; check its indentation"
+    ]
