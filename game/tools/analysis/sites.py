@@ -42,8 +42,8 @@ def condition_sites(scene: Scene) -> Iterator[Site]:
 def text_sites(story: Story, scene: Scene) -> Iterator[Site]:
     """The conditions of ``{if ...}`` spans in the text a player reads in ``scene``: its title, place, date and
     body (``text``: read as the scene is entered), its choices' labels and reasons (``label``), and their results
-    (``result``: read after the choice's effects). Text never decides where the story goes, so only the tools that
-    judge conditions look at these; quicktest's search leaves them out."""
+    (``result``: read after the choice's effects). Text never decides where the story goes: the tools that judge
+    conditions read these, and none branches on them."""
     templates = story.templates
     for source in (scene.title, scene.place, scene.date):
         template = templates.get(source)
