@@ -15,7 +15,7 @@ comparison's threshold back through the effects on the way to it: the merging is
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from itertools import compress
 from operator import itemgetter
@@ -57,6 +57,7 @@ class Shapes:
         ints = {f.slot for f in story.factions.values()} | {v.slot for v in story.variables.values() if v.type is int}
         self.classable = ints - self.other_use
         self.pulled: dict[tuple[int, int], int | None] = {}  # (id(effect), threshold) -> threshold before it
+        self.images: dict[int, tuple[int, ...]] = {}  # id(effect) -> its result for each value of its range
         # Per scene, the conditions read on entry, and per choice those read after its effects.
         self.entry: dict[str, list[Condition]] = {}
         self.after: dict[str, list[Condition]] = {}
@@ -72,21 +73,25 @@ class Shapes:
         self.components = strongly_connected(sorted(story.scenes), succ)
 
     def pull_faction(self, e: Effect, t: int) -> int | None:
-        """The least value v with effect(v) >= t, from the engine's own arithmetic (None: no value, or all)."""
+        """The least value v with effect(v) >= t, from the engine's own arithmetic (None: no value, or all).
+        A faction's effect is monotone over its range, so its results, worked out once, are searched."""
         cache_key = (id(e), t)
-        if cache_key in self.pulled:
-            return self.pulled[cache_key]
+        found = self.pulled.get(cache_key, -1)
+        if found != -1:
+            return found
         story = self.story
-        lo, hi = story.lows[e.slot], story.highs[e.slot]
-        values = list(story.defaults)
-        found: int | None = None
-        for v in range(int(lo), int(hi) + 1):
-            values[e.slot] = v
-            apply_effects(story, (e,), values)
-            if values[e.slot] >= t:  # type: ignore[operator]
-                found = v
-                break
-        result = None if found is None or found <= lo else found
+        lo = int(story.lows[e.slot])
+        image = self.images.get(id(e))
+        if image is None:
+            values = list(story.defaults)
+            out = []
+            for v in range(lo, int(story.highs[e.slot]) + 1):
+                values[e.slot] = v
+                apply_effects(story, (e,), values)
+                out.append(int(values[e.slot]))
+            image = self.images[id(e)] = tuple(out)
+        k = bisect_left(image, t)
+        result = None if k == len(image) or k == 0 else lo + k
         self.pulled[cache_key] = result
         return result
 
@@ -116,11 +121,13 @@ class StateKey:
         is_bool = [isinstance(v, bool) for v in story.defaults]
         self._keys: dict[str, KeyFunction] = {}
         self._masks: dict[str, tuple[int, int]] = {}
+        tables: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]] | None] = {}
         for sid in story.scenes:
             exact, vis, cho = live[sid]
             classed = tuple(sorted((slot, tuple(sorted(c))) for slot, c in self.cuts[sid].items() if c))
             self._keys[sid] = _key_function(
-                tuple(i for i in exact if not is_bool[i]), tuple(i for i in exact if is_bool[i]), classed
+                tuple(i for i in exact if not is_bool[i]), tuple(i for i in exact if is_bool[i]),
+                tuple((slot, cuts, self._table(slot, cuts, tables)) for slot, cuts in classed),
             )
             self._masks[sid] = (sum(self.vis_bit[f] for f in vis), sum(self.cho_bit[f] for f in cho))
         self._sets: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]]] = {}
@@ -146,6 +153,21 @@ class StateKey:
             if len(self._sets) < 100_000:
                 self._sets[(vis, cho)] = hit
         return hit
+
+    def _table(
+        self, slot: int, cuts: tuple[int, ...], tables: dict[tuple[int, tuple[int, ...]], tuple[int, tuple[int, ...]] | None]
+    ) -> tuple[int, tuple[int, ...]] | None:
+        """For a slot whose values lie in a small known range: (lowest value, class of each value), so a class is
+        looked up rather than searched for."""
+        found = tables.get((slot, cuts), ())
+        if found != ():
+            return found  # type: ignore[return-value]
+        lo, hi = self.shapes.bounds.get(slot, (-INF, INF))
+        table = None
+        if lo > -INF and hi < INF and hi - lo <= 4096:
+            table = (int(lo), tuple(bisect_right(cuts, v) for v in range(int(lo), int(hi) + 1)))
+        tables[(slot, cuts)] = table
+        return table
 
     # -- what is read ahead ------------------------------------------------------------------------------
 
@@ -303,17 +325,32 @@ def _cuts_of(op: str, c: int) -> tuple[int, ...]:
     return {">=": (c,), ">": (c + 1,), "<": (c,), "<=": (c + 1,)}.get(op, (c, c + 1))
 
 
-def _key_function(ints: tuple[int, ...], bools: tuple[int, ...], classed: tuple[tuple[int, tuple[int, ...]], ...]) -> KeyFunction:
-    """The part of a key made from values: exact numbers, exact booleans packed into one int, and classes."""
+def _key_function(
+    ints: tuple[int, ...], bools: tuple[int, ...],
+    classed: tuple[tuple[int, tuple[int, ...], tuple[int, tuple[int, ...]] | None], ...],
+) -> KeyFunction:
+    """The part of a key made from values: exact numbers, exact booleans packed into one int, and classes (looked
+    up in a table where the slot's range is small, else found by bisection)."""
     get_ints = itemgetter(*ints) if len(ints) > 1 else ((lambda v: (v[ints[0]],)) if ints else (lambda v: ()))
     get_bools = itemgetter(*bools) if len(bools) > 1 else ((lambda v: (v[bools[0]],)) if bools else (lambda v: ()))
     weights = tuple(1 << k for k in range(len(bools)))
+    looked = tuple((i, lo, table) for i, _, t in classed if t is not None for lo, table in (t,))
+    searched = tuple((i, c) for i, c, t in classed if t is None)
+    if not bools and not searched:
+        if not looked:
+            return lambda v: (get_ints(v),)
+
+        def by_table(v: Any) -> tuple[Any, ...]:
+            return (get_ints(v), tuple([table[v[i] - lo] for i, lo, table in looked]))
+
+        return by_table
 
     def key(v: Any) -> tuple[Any, ...]:
         return (
             get_ints(v),
             sum(compress(weights, get_bools(v))),
-            tuple([bisect_right(c, v[i]) for i, c in classed]),
+            tuple([table[v[i] - lo] for i, lo, table in looked]),
+            tuple([bisect_right(c, v[i]) for i, c in searched]),
         )
 
     return key

@@ -2,9 +2,10 @@
 
 Random play is cheap (the engine's own steps) and reaches most of a story in seconds; every path it finds is real
 and comes with the seed that plays it. Coverage-guided: at each scene it takes the choice taken least so far (ties
-at random), so rare branches come sooner. Play aimed at a goal is a best-first search over real states, steered by
-searches over small views (``Guide``): it drops a state from which some view says the goal cannot be reached, and
-goes on from the state nearest the goal by the farthest of their distances (ties at random). Views are over-approximations, so a successor
+at random), so rare branches come sooner. Play aimed at a goal searches real states, pruned and steered by searches
+over small views (``Guide``): it drops a state from which some view says the goal cannot be reached, and goes on
+from the state nearest the goal by the farthest of their distances (best-first), or keeps a random sample of each
+layer (a randomized beam), as each finds goals the other misses. Views are over-approximations, so a successor
 they rule out can never lead to the goal; several small views steer almost as well as their product at a
 fraction of its size (the pattern databases of directed model checking).
 """
@@ -31,13 +32,42 @@ Record = Callable[[int, list[Step], int | None], object]
 UNREACHABLE = 10**9
 
 
+class Coverage:
+    """Random play's bookkeeping: which goals are still unseen, and in which scenes each can be seen, so that a
+    scene whose goals have all been seen is played through at the engine's own speed."""
+
+    def __init__(self, goals: Goals, wanted: Callable[[int], bool]) -> None:
+        self.goals = goals
+        self.wanted = wanted
+        where: dict[int, set[str]] = {}
+        for sid, plan in goals.plans.items():
+            ids = [plan.goal] + [g for _, i in plan.entry for g in (goals.condition_goal(i, True), goals.condition_goal(i, False))]
+            for cp in plan.choices:
+                ids += [cp.goal, cp.blocked]
+                sites = [cp.visible_site, cp.enabled_site, *cp.route_sites, *(i for _, i in cp.labels), *(i for _, i in cp.results)]
+                ids += [g for i in sites if i >= 0 for g in (goals.condition_goal(i, True), goals.condition_goal(i, False))]
+            for g in ids:
+                where.setdefault(g, set()).add(sid)
+        self.where = where
+        self.open: dict[str, int] = {sid: 0 for sid in goals.plans}
+        for g, scenes in where.items():
+            if wanted(g):
+                for sid in scenes:
+                    self.open[sid] += 1
+
+    def seen(self, g: int) -> None:
+        """``g`` has a path now: its scenes have one goal fewer to watch for."""
+        for sid in self.where.get(g, ()):
+            self.open[sid] -= 1
+
+
 class _Seen:
-    """Reports each goal observed by a path shorter than any known for it (``best``: goal -> length)."""
+    """Reports each goal the first time it is observed (with the path so far, and the step that reads it)."""
 
-    __slots__ = ("best", "extra", "fresh", "path", "record", "seed")
+    __slots__ = ("cover", "extra", "fresh", "path", "record", "seed")
 
-    def __init__(self, best: dict[int, int], record: Record) -> None:
-        self.best = best
+    def __init__(self, cover: Coverage, record: Record) -> None:
+        self.cover = cover
         self.record = record
         self.path: list[Step] = []
         self.extra: Step | None = None
@@ -45,23 +75,23 @@ class _Seen:
         self.fresh = False
 
     def __call__(self, g: int) -> None:
-        extra = self.extra
-        n = len(self.path) + (extra is not None)
-        if n < self.best.get(g, UNREACHABLE):
-            self.best[g] = n
-            self.fresh = True
+        if self.cover.wanted(g):
+            extra = self.extra
             self.record(g, self.path + [extra] if extra is not None else list(self.path), self.seed)
+            self.cover.seen(g)
+            self.fresh = True
 
 
 def cover(
     story: Story, goals: Goals, exact: Expander, runs: int, first_seed: int, max_steps: int, record: Record,
-    best: dict[int, int], idle: int,
+    wanted: Callable[[int], bool], idle: int,
 ) -> int:
     """Play up to ``runs`` coverage-guided playthroughs (run i with seed ``first_seed + i``), reporting every goal
-    observed by a path shorter than the best known (``best``, updated); stop early after ``idle`` runs in a row
-    that found nothing new. Returns the runs played."""
+    ``wanted`` the first time it is observed (``wanted`` must turn false once reported); stop early after
+    ``idle`` runs in a row that found nothing new. Returns the runs played."""
     taken: dict[str, int] = {}
-    see = _Seen(best, record)
+    coverage = Coverage(goals, wanted)
+    see = _Seen(coverage, record)
     quiet = 0
     played = 0
     for seed in range(first_seed, first_seed + runs):
@@ -83,42 +113,51 @@ def _run(
     st = game.state
     path: list[Step] = []
     see.path = path
+    open_ = see.cover.open
+    plans = goals.plans
     while True:
-        see.extra = None
-        plan = goals.plans[st.scene]
-        see(plan.goal)
-        exact.entry_goals(st.scene, st.values, st.visited, st.chosen, see)
+        plan = plans[st.scene]
+        watch = open_[st.scene] > 0
+        if watch:
+            see.extra = None
+            see(plan.goal)
+            exact.entry_goals(st.scene, st.values, st.visited, st.chosen, see)
         if plan.scene.ending:
             return
-        choices = exact.choices(st.scene, plan.simple, st.values, st.visited, st.chosen, see)
-        available = [cc for cc, o in choices if o]
-        for cc, o in choices:
-            see(cc.plan.goal if o else cc.plan.blocked)
+        if watch:
+            choices = exact.choices(st.scene, plan.simple, st.values, st.visited, st.chosen, see)
+            for cc, o in choices:
+                see(cc.plan.goal if o else cc.plan.blocked)
+            available = [cc.plan.choice for cc, o in choices if o]
+        else:
+            available = game.available()
         if not available:
             see(plan.dead_end)
             return
         if len(path) >= max_steps:
             return
-        least = min(taken.get(cc.plan.choice.key, 0) for cc in available)
-        best = [cc for cc in available if taken.get(cc.plan.choice.key, 0) == least]
-        cc = best[int(rand() * len(best))]
-        key = cc.plan.choice.key
-        taken[key] = taken.get(key, 0) + 1
-        step = _engine_step(goals, exact, cc, st.scene, st.values, st.visited, st.chosen, seed, len(path), see)
-        game.step(cc.plan.choice)
+        least = min(taken.get(ch.key, 0) for ch in available)
+        best = [ch for ch in available if taken.get(ch.key, 0) == least]
+        choice = best[int(rand() * len(best))]
+        taken[choice.key] = taken.get(choice.key, 0) + 1
+        cc = exact.by_choice[choice.key]
+        step = _engine_step(goals, exact, cc, st.scene, st.values, st.visited, st.chosen, seed, len(path), see, watch)
+        game.step(choice)
         path.append(step)
 
 
 def _engine_step(
     goals: Goals, exact: Expander, cc: Compiled, scene: str, values: Any, visited: Any, chosen: Any, seed: int,
-    n: int, see: _Seen,
+    n: int, see: _Seen, watch: bool,
 ) -> Step:
-    """The step the engine takes with this seed, observing the conditions it reads after the choice's effects
-    (its result text, and its routes up to the one taken, as the engine tries them)."""
+    """The step the engine takes with this seed, observing (when ``watch``) the conditions it reads after the
+    choice's effects: its result text, and its routes up to the one taken, as the engine tries them."""
     ch = cc.plan.choice
+    routes = ch.routes
+    if len(routes) == 1 and not (watch and cc.results):
+        return Step(scene, ch.id, 0, routes[0].target)
     after = exact.after(cc, values)
     c2 = chosen | {ch.key}
-    routes = ch.routes
     k_taken = len(routes) - 1
     reads: list[tuple[int, bool]] = []  # route conditions the engine reads, in its order
     if len(routes) > 1:
@@ -135,11 +174,12 @@ def _engine_step(
             k_taken = k
             break
     step = Step(scene, ch.id, k_taken, routes[k_taken].target)
-    see.extra = step
-    for site, hold in exact.results(cc, after, visited, c2):
-        see(goals.condition_goal(site, bool(hold)))
-    for site, holds in reads:
-        see(goals.condition_goal(site, holds))
+    if watch:
+        see.extra = step
+        for site, hold in exact.results(cc, after, visited, c2):
+            see(goals.condition_goal(site, bool(hold)))
+        for site, holds in reads:
+            see(goals.condition_goal(site, holds))
     return step
 
 
@@ -182,66 +222,55 @@ class Guide:
         return UNREACHABLE if node is None else self.distance[node]
 
 
-def aimed(
-    story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide], budget: int,
-    seed: int,
-) -> list[Step] | None:
-    """Best-first search over real states toward ``goal``: a state the guides rule out is dropped, and the one
-    the guides put nearest is taken next (ties at random). Returns the first path found, or None within
-    ``budget`` states. Chance routes go whichever way the search picks (``find_seed`` then finds a seed)."""
-    rand = Random(seed).random
-    target = goals.goals[goal]
-    start = Game(story, 0).state
-    keys = [exact_key, *(g.key for g in guides)]
-    masks0 = tuple(k.masks(start.visited, start.chosen) for k in keys)
-    # A state: (scene, values, visited, chosen, masks per key); nodes hold it with its parent and step.
-    states: list[tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]] = [
-        (start.scene, start.values, frozenset(start.visited), frozenset(start.chosen), masks0)
-    ]
-    parent: list[int] = [-1]
-    via: list[Step | None] = [None]
-    seen_keys = {exact_key.key_of(start.scene, start.values, *masks0[0])}
-    heap: list[tuple[int, float, int]] = [(0, 0.0, 0)]
-    hit = [False]
+RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]
+"""(scene, values, visited, chosen, fact masks for each key in use)."""
 
-    def see(g: int) -> None:
-        if g == goal:
-            hit[0] = True
 
-    def path(node: int, extra: Step | None = None) -> list[Step]:
-        steps: list[Step] = [] if extra is None else [extra]
-        while node > 0:
-            step = via[node]
-            assert step is not None
-            steps.append(step)
-            node = parent[node]
-        steps.reverse()
-        return steps
+class _Aim:
+    """A search over real states toward one goal, pruned and ordered by guides (see ``aimed``)."""
 
-    while heap and len(states) < budget:
-        _, _, node = heappop(heap)
-        scene, values, visited, chosen, masks = states[node]
-        observe(goals, exact, scene, values, visited, chosen, see)
-        if hit[0]:
-            return path(node)
+    def __init__(self, story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide]) -> None:
+        self.story, self.goals, self.exact, self.goal, self.guides = story, goals, exact, goal, guides
+        self.after_goal = goals.goals[goal].after
+        self.keys = [exact_key, *(g.key for g in guides)]
+        start = Game(story, 0).state
+        masks = tuple(k.masks(start.visited, start.chosen) for k in self.keys)
+        self.start: RealState = (start.scene, start.values, frozenset(start.visited), frozenset(start.chosen), masks)
+        self.hit = False
+
+    def see(self, g: int) -> None:
+        if g == self.goal:
+            self.hit = True
+
+    def expand(self, state: RealState, path: list[Step] | None) -> tuple[list[Step] | None, list[tuple[int, Any, RealState, Step]]]:
+        """Whether the goal holds here (then the path to it, ``path`` being the path so far), else the successors
+        the guides allow, each as (distance, exact key, state, step)."""
+        goals, exact, story = self.goals, self.exact, self.story
+        scene, values, visited, chosen, masks = state
+        self.hit = False
+        observe(goals, exact, scene, values, visited, chosen, self.see)
+        if self.hit:
+            return (path or []), []
         plan = goals.plans[scene]
+        out: list[tuple[int, Any, RealState, Step]] = []
         if plan.scene.ending:
-            continue
-        for cc, o in exact.choices(scene, plan.simple, values, visited, chosen, see):
+            return None, out
+        guides, keys = self.guides, self.keys
+        for cc, o in exact.choices(scene, plan.simple, values, visited, chosen, self.see):
             if not o:
                 continue
             ch = cc.plan.choice
             after = exact.after(cc, values)
             c2 = chosen | {ch.key}
             outs, read = exact.routes(cc, after, visited, c2)
-            if target.after:
+            if self.after_goal:
                 for site, hold in exact.results(cc, after, visited, c2):
-                    if goals.condition_goal(site, bool(hold)) == goal:
-                        return path(node, Step(scene, ch.id, outs[0], ch.routes[outs[0]].target))
+                    if goals.condition_goal(site, bool(hold)) == self.goal:
+                        return (path or []) + [Step(scene, ch.id, outs[0], ch.routes[outs[0]].target)], []
                 for site, k, hold in read:
-                    if goals.condition_goal(site, bool(hold)) == goal:
+                    if goals.condition_goal(site, bool(hold)) == self.goal:
                         taken = k if (hold and k in outs) else next((j for j in outs if j > k), outs[-1])
-                        return path(node, Step(scene, ch.id, taken, ch.routes[taken].target))
+                        return (path or []) + [Step(scene, ch.id, taken, ch.routes[taken].target)], []
             for k in outs:
                 nxt = ch.routes[k].target
                 enter = story.scenes[nxt].on_enter
@@ -249,18 +278,73 @@ def aimed(
                 if enter:
                     apply_effects(story, enter, nv)
                 nmasks = tuple(
-                    (vis | key.vis_bit.get(nxt, 0), cho | key.cho_bit.get(ch.key, 0))
-                    for key, (vis, cho) in zip(keys, masks)
+                    (vis | key.vis_bit.get(nxt, 0), cho | key.cho_bit.get(ch.key, 0)) for key, (vis, cho) in zip(keys, masks)
                 )
-                kk = exact_key.key_of(nxt, nv, *nmasks[0])
-                if kk in seen_keys:
-                    continue
-                seen_keys.add(kk)
                 d = max((g.to_goal(nxt, nv, *m) for g, m in zip(guides, nmasks[1:])), default=0)
-                if d >= UNREACHABLE:
-                    continue
-                states.append((nxt, nv, visited | {nxt}, c2, nmasks))
-                parent.append(node)
-                via.append(Step(scene, ch.id, k, nxt))
-                heappush(heap, (d, rand(), len(states) - 1))
-    return None
+                if d < UNREACHABLE:
+                    kk = keys[0].key_of(nxt, nv, *nmasks[0])
+                    out.append((d, kk, (nxt, nv, visited | {nxt}, c2, nmasks), Step(scene, ch.id, k, nxt)))
+        return None, out
+
+    def best_first(self, budget: int, rand: Random) -> list[Step] | None:
+        """Take the state the guides put nearest the goal next (ties at random), ``budget`` states at most."""
+        states: list[RealState] = [self.start]
+        parent: list[int] = [-1]
+        via: list[Step | None] = [None]
+        seen_keys: set[Any] = set()
+        heap: list[tuple[int, float, int]] = [(0, 0.0, 0)]
+
+        def path(node: int) -> list[Step]:
+            steps: list[Step] = []
+            while node > 0:
+                step = via[node]
+                assert step is not None
+                steps.append(step)
+                node = parent[node]
+            steps.reverse()
+            return steps
+
+        while heap and len(states) < budget:
+            _, _, node = heappop(heap)
+            found, successors = self.expand(states[node], None)
+            if found is not None:
+                return path(node) + found
+            for d, kk, state, step in successors:
+                if kk not in seen_keys:
+                    seen_keys.add(kk)
+                    states.append(state)
+                    parent.append(node)
+                    via.append(step)
+                    heappush(heap, (d, rand.random(), len(states) - 1))
+        return None
+
+    def beam(self, width: int, rand: Random) -> list[Step] | None:
+        """Breadth first, keeping ``width`` states of each layer drawn at random from those the guides allow:
+        a population of playthroughs, less greedy than best-first, so a goal that needs an early turn is found."""
+        layer: list[tuple[RealState, list[Step]]] = [(self.start, [])]
+        while layer:
+            nxt: dict[Any, tuple[RealState, list[Step]]] = {}
+            for state, path in layer:
+                found, successors = self.expand(state, path)
+                if found is not None:
+                    return found
+                for _, kk, child, step in successors:
+                    if kk not in nxt:
+                        nxt[kk] = (child, [*path, step])
+            candidates = list(nxt.values())
+            rand.shuffle(candidates)
+            layer = candidates[:width]
+        return None
+
+
+def aimed(
+    story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide], budget: int,
+    seed: int,
+) -> list[Step] | None:
+    """Search real states for ``goal``, pruned by ``guides`` (a state some guide rules out can never lead to the
+    goal) and steered by them: best-first within ``budget`` states, then a randomized beam of 100 states a layer,
+    then one of 400 (each finds goals the others miss). Returns the first path found, or None. Chance routes go
+    whichever way the search picks (``find_seed`` then finds a seed)."""
+    aim = _Aim(story, goals, exact, exact_key, goal, guides)
+    rand = Random(seed)
+    return aim.best_first(budget, rand) or aim.beam(100, rand) or aim.beam(400, rand)

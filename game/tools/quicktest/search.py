@@ -157,6 +157,7 @@ class Expander:
                     [test(r.when) for r in ch.routes], kept(ch.effects), itself,
                 ))
             self.compiled[sid] = out
+        self.by_choice = {cc.plan.choice.key: cc for out in self.compiled.values() for cc in out}
 
     def entry_goals(self, scene_id: str, v: Any, s: Any, c: Any, see: Callable[[int], None]) -> None:
         """Observe the conditions read as the scene is entered (passages, text)."""

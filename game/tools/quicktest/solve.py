@@ -41,9 +41,9 @@ class Settings:
     """Quicktest's budgets. Each is a count, never a time, so the same story always gets the same report."""
 
     max_states: int = 100_000  # per search
-    exact_states: int | None = None  # for the exact search (None: max_states)
-    runs: int = 5_000  # random playthroughs at most
-    idle: int = 200  # random play stops after this many playthroughs in a row found nothing new
+    exact_states: int | None = None  # for the exact search (None: a quarter of max_states)
+    runs: int = 20_000  # random playthroughs at most
+    idle: int = 1000  # random play stops after this many playthroughs in a row found nothing new
     rounds: int = 8  # refinements per goal
     aim_states: int = 20_000  # real states an aimed search may keep, per goal
     max_steps: int = 10_000  # a playthrough longer than this is cut (a story can loop)
@@ -90,7 +90,7 @@ class Solver:
     def run(self, needed: Callable[[int], bool]) -> None:
         """Decide every goal ``needed`` says matters, as far as the budgets allow."""
         self.say("searching every state")
-        budget = self.settings.exact_states or self.settings.max_states
+        budget = self.settings.exact_states or max(1, self.settings.max_states // 4)
         full = search(self.ctx, EXACT, budget, keep_edges=True)
         self.exact_result = full
         self.book.take_search(full, "exact search")
@@ -98,7 +98,7 @@ class Solver:
             return
         full.succ = []  # only a complete search's edges are used (to count the traps)
         self.say("random play")
-        self.play()
+        self.play(needed)
         self.say("searching the story's graph")
         graph = self.searched(NOTHING)
         self.take_tree(graph)
@@ -114,7 +114,7 @@ class Solver:
         if self.gates_result is None:
             view = self.gates_view(goals)
             if view is None:
-                if (self.settings.exact_states or self.settings.max_states) >= self.settings.max_states:
+                if (self.settings.exact_states or self.settings.max_states // 4) >= self.settings.max_states:
                     return None
                 view = EXACT
             self.gates_result = self.searched(view, keep_edges=True)
@@ -136,17 +136,29 @@ class Solver:
     def decide(self, goals: list[int]) -> None:
         """Phases 4 to 6 (see the module docstring) for ``goals``."""
         wider: dict[int, View] = {}
+        guides: dict[int, list[Guide]] = {g: [] for g in goals}
+        by_view: dict[View, list[int]] = {}
+        for g in goals:
+            by_view.setdefault(self.first_view(g), []).append(g)
         self.say(f"searching what decides each of {len(goals)} goals")
-        for g in sorted(goals, key=lambda g: (self.first_view(g).size(), g)):
-            if not self.book.known(g):
-                view = self.first_view(g)
-                found = self.check(g, self.searched(view))
+        for view, group in sorted(by_view.items(), key=lambda kv: (kv[0].size(), kv[1])):
+            group = [g for g in group if not self.book.known(g)]
+            if not group:
+                continue
+            # With its edges kept, the same search can steer aimed play toward the goals it cannot decide.
+            res = self.searched(view, keep_edges=True, watch=frozenset(group))
+            for g in group:
+                if self.book.known(g):
+                    continue
+                found = self.check(g, res)
                 if found is not None:
                     wider[g] = found
+                if not self.book.known(g) and res.complete:
+                    guides[g].append(Guide.of(res, self.ctx.key(view), g))
         todo = [g for g in goals if not self.book.known(g)]
         if todo:
             self.say(f"aimed play toward {len(todo)} goals")
-            self.aim(todo)
+            self.aim(todo, guides)
         todo = [g for g in goals if not self.book.known(g) and g in wider]
         for _ in range(self.settings.rounds):
             if not todo:
@@ -168,23 +180,25 @@ class Solver:
     def first_view(self, g: int) -> View:
         return NOTHING.widened(*self.goals.decides[g])
 
-    def play(self) -> None:
+    def play(self, needed: Callable[[int], bool]) -> None:
         s = self.settings
-        best = {g: self.book.length(g) for g in range(len(self.goals.goals)) if self.book.path[g] is not None}
+        book = self.book
         self.runs = cover(
             self.story, self.goals, self.exact, s.runs, s.seed, s.max_steps,
-            lambda g, path, seed: self.book.offer(g, path, seed, "random play"), best, s.idle,
+            lambda g, path, seed: book.offer(g, path, seed, "random play"),
+            lambda g: needed(g) and book.path[g] is None and not book.proven[g], s.idle,
         )
 
     def searched(self, view: View, keep_edges: bool = False, watch: frozenset[int] = frozenset()) -> SearchResult:
-        found = None if keep_edges else self.cache.get(view)
-        if found is None:
-            found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)
-            self.searches += 1
-            self.states += found.states
-            self.book.take_search(found, _how(self.story, view))
-            if not keep_edges:
-                self.cache[view] = found
+        """The search of ``view`` (one per view: a later call that needs no more than an earlier one reuses it)."""
+        found = self.cache.get(view)
+        if found is not None and (found.index or not keep_edges) and watch <= found.hits.keys():
+            return found
+        found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)
+        self.searches += 1
+        self.states += found.states
+        self.book.take_search(found, _how(self.story, view))
+        self.cache[view] = found
         return found
 
     def take_tree(self, res: SearchResult) -> None:
@@ -221,52 +235,46 @@ class Solver:
             facts |= f
         return slots, facts
 
-    def aim(self, goals: list[int]) -> None:
-        """Aimed play toward each goal (phase 5), its guides' searches shared between goals."""
+    def aim(self, goals: list[int], guides: dict[int, list[Guide]]) -> None:
+        """Aimed play toward each goal (phase 5), steered by the searches of its first view (``guides``) and of
+        one value or fact at a time that bears on it (shared between goals)."""
         wanted: dict[View, set[int]] = {}
         for g in goals:
             for view in self.guide_views(g):
                 wanted.setdefault(view, set()).add(g)
-        guides: dict[int, list[Guide]] = {g: [] for g in goals}
         for view, watch in sorted(wanted.items(), key=lambda kv: (kv[0].size(), sorted(kv[1]))):
-            known = self.cache.get(view)
-            if known is not None and not known.complete:
-                continue  # too large to steer by
+            watch = {g for g in watch if not self.book.known(g)}
+            if not watch:
+                continue
             res = self.searched(view, keep_edges=True, watch=frozenset(watch))
             if res.complete:
                 key = self.ctx.key(view)
                 for g in sorted(watch):
                     if not self.book.known(g):
-                        guides[g].append(Guide.of(res, key, g))
+                        guides.setdefault(g, []).append(Guide.of(res, key, g))
         exact_key = self.ctx.key(EXACT)
         s = self.settings
         for g in goals:
             if self.book.known(g):
                 continue
             self.aimed += 1
-            path = aimed(self.story, self.goals, self.exact, exact_key, g, guides[g], s.aim_states, s.seed + g)
+            path = aimed(self.story, self.goals, self.exact, exact_key, g, guides.get(g, []), s.aim_states, s.seed + g)
             if path is not None:
                 rep = check_path(self.story, self.goals, self.exact, path)
                 for h, n in sorted(rep.reached.items()):
                     self.book.offer(h, path[:n], None, "play aimed at it")
 
     def guide_views(self, g: int) -> list[View]:
-        """Small views that bear on ``g``: what decides it (when that was small enough to search), and for each
-        condition that decides it or guards a way into its scene, the condition's own values when it reads at
-        most two, else each value on its own (several small views steer almost as well as their product)."""
+        """Small views that bear on ``g``: each value (and the facts) read by a condition that decides it or
+        guards a way into its scene, one at a time: several small views steer almost as well as their product,
+        at a fraction of its size."""
         goal = self.goals.goals[g]
+        slots, facts = self.reads([*self.goals.deciding(goal), *self.goals.gates(goal.scene)])
+        out = [NOTHING.widened((slot,), ()) for slot in sorted(slots)]
+        if facts:
+            out.append(NOTHING.widened((), facts))
         first = self.first_view(g)
-        known = self.cache.get(first)
-        out: list[View] = [first] if known is not None and known.complete else []
-        for cond in [*self.goals.deciding(goal), *self.goals.gates(goal.scene)]:
-            slots, facts = self.reads([cond])
-            if len(slots) <= 2:
-                out.append(NOTHING.widened(slots, facts))
-            else:
-                out.extend(NOTHING.widened((slot,), ()) for slot in sorted(slots))
-                if facts:
-                    out.append(NOTHING.widened((), facts))
-        return [v for v in dict.fromkeys(out) if v != NOTHING]
+        return [v for v in out if v != first]
 
 
 def _how(story: Story, view: View) -> str:
