@@ -34,7 +34,7 @@ SIZES = (1000, 10_000)
 KEYS = (
     "startup", "startup_memory", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
-    "play_1000_jobs2", "replay_1000", "keypress",
+    "play_1000_jobs2", "replay_1000", "keypress", "quicktest_shipped",
 )
 
 
@@ -70,6 +70,7 @@ WHAT = {
     "play_1000_jobs2": "random playthroughs, synthetic 1,000 scenes, --jobs 2",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
+    "quicktest_shipped": "quicktest, shipped story, every verdict, one job",
 }
 
 
@@ -106,8 +107,10 @@ def run_bench(
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
+        progress("quicktest")
+        _guard(figures, ("quicktest_shipped",), partial(_quicktest, settings, env, scenes))
     if not shipped:
-        for key in ("load_shipped", "play_shipped"):
+        for key in ("load_shipped", "play_shipped", "quicktest_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (--scenes)"
     return {
         "version": VERSION,
@@ -288,6 +291,20 @@ def _keypress(settings: Settings, env: dict[str, str], root: str, tmp: str) -> d
                          "presses": len(ms), "samples": [round(x, 1) for x in out["ms"]]}}
 
 
+def _quicktest(settings: Settings, env: dict[str, str], root: str) -> dict[str, Any]:
+    """Quicktest on the story, as ``qasas quicktest`` runs it; judged on CPU time (one core), like the loads. A
+    run is seconds long and deterministic in its work, so three samples at most."""
+    samples = [run_json(worker_command("quicktest", root), env, timeout=900) for _ in range(min(max(settings.runs, 1), 3))]
+    wall = median([s["wall_ms"] for s in samples]) / 1000
+    cpu = median([s["cpu_ms"] for s in samples]) / 1000
+    return {"quicktest_shipped": {
+        "unit": "s", "value": round(wall, 2), "cpu_s": round(cpu, 2),
+        "complete": int(all(s["complete"] for s in samples)), "ok": all(s["ok"] for s in samples),
+        "verdicts": samples[0]["verdicts"], "undecided": samples[0]["undecided"],
+        "samples": [round(s["wall_ms"] / 1000, 2) for s in samples],
+    }}
+
+
 # ------------------------------------------------------------------------------------------- targets
 
 # (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
@@ -307,6 +324,8 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("speed-up with --jobs 2", "play_1000_jobs2", "speedup", 1.7, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
+    ("quicktest, shipped story, every verdict in (CPU s)", "quicktest_shipped", "cpu_s", 60.0, "<="),
+    ("quicktest, shipped story, every verdict in (1 = yes)", "quicktest_shipped", "complete", 1, ">="),
 )
 
 
@@ -335,6 +354,8 @@ def targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 def _num(x: float, unit: str) -> str:
     if unit == "choices/s":
         return f"{x:,.0f}/s"
+    if unit == "s":
+        return f"{x:,.2f} s"
     if unit == "MiB":
         return f"{x:.1f} MiB"
     return f"{x:,.1f} ms" if x < 100 else f"{x:,.0f} ms"
@@ -370,6 +391,8 @@ def format_table(data: dict[str, Any]) -> str:
             value += f" (CPU {_num(fig['cpu_ms'], unit)})"
             base += f" (CPU {_num(fig['baseline_cpu_ms'], unit)})"
             ratio += f" (CPU {fig['cpu_ratio']:.2f}x)"
+        if "cpu_s" in fig:
+            value += f" (CPU {_num(fig['cpu_s'], unit)}; {'every verdict in' if fig['complete'] else 'NOT every verdict in'})"
         if "speedup" in fig:
             base = f"{_num(fig['one_job'], unit)} (one job)"
             ratio = f"{fig['speedup']:.2f}x"

@@ -7,6 +7,8 @@ thing, and prints one JSON object as its last line. ``python -m game.bench.worke
                                  stdin before starting, so that several workers can start together
     replay DIR STEPS REPEATS     Game.replay of one STEPS-long playthrough, REPEATS times
     keypress DIR PRESSES SAVES   in the TUI (Pilot): press "1", time until the next scene's title is rendered
+    quicktest DIR                ``quicktest`` with its default budgets, one job: its time, and whether every
+                                 verdict is in
 
 Imports happen inside each task and before its clock starts, so nothing measured pays for another task's imports.
 """
@@ -202,6 +204,19 @@ async def _keypresses(story: Any, presses: int, saves: str) -> dict[str, Any]:
     return {"ms": times}
 
 
+def quicktest(root: str) -> dict[str, Any]:
+    """One run of quicktest, as ``qasas quicktest DIR`` runs it (default budgets, one job)."""
+    from game.tools.quicktest import quicktest as run_quicktest
+
+    story = _load_or_fail(root)
+    result, wall, cpu = _clock(lambda: run_quicktest(story))
+    found = [f for f in result.scenes + result.choices + result.endings]
+    return {
+        "wall_ms": wall, "cpu_ms": cpu, "complete": result.complete, "ok": result.ok,
+        "verdicts": len(found), "undecided": len(result.undecided()), "exact_complete": result.method.exact_complete,
+    }
+
+
 def main(argv: list[str]) -> int:
     task, *args = argv
     try:
@@ -213,6 +228,8 @@ def main(argv: list[str]) -> int:
             out = replay(args[0], int(args[1]), int(args[2]))
         elif task == "keypress":
             out = keypress(args[0], int(args[1]), args[2])
+        elif task == "quicktest":
+            out = quicktest(args[0])
         else:
             out = {"error": f"unknown task {task!r}"}
     except _Failed as exc:

@@ -4,6 +4,7 @@ traps, and conditions that always come out the same way."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from game.tools.quicktest import Settings, find_seed, quicktest
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
 # Budgets that leave the exact search out, so what decides is play and the searches over smaller views.
-WITHOUT_EXACT = Settings(exact_states=1, runs=30, idle=10)
+WITHOUT_EXACT = Settings(exact_states=1, runs=40, batch=10)
 
 
 def run_qasas(*args: str) -> subprocess.CompletedProcess[str]:
@@ -283,7 +284,7 @@ def test_an_undecided_verdict_is_never_called_unreachable(make_story) -> None:
     scenes.append("  - {id: won, title: Won, ending: won, text: x}\n  - {id: lost, title: Lost, ending: lost, text: x}\n")
     text = "".join(scenes).replace("id: s0\n", "id: start\n").replace("goto: s0}", "goto: start}")
     story = make_story(text)
-    tiny = Settings(max_states=3, runs=1, idle=1, aim_states=2, rounds=1)
+    tiny = Settings(max_states=3, runs=1, batch=1, aim_states=2, rounds=1)
     result = quicktest(story, tiny)
     assert verdicts(result.choices)["s8.win"] == "undecided"
     assert verdicts(result.endings)["won"] == "undecided"
@@ -331,3 +332,19 @@ def test_json_report_and_exit_status(story_dir) -> None:
     proc = run_qasas("quicktest", str(unreachable))
     assert proc.returncode == 1
     assert "Scenes never reached (1), proven:" in proc.stdout and "problems found" in proc.stdout
+
+
+def test_the_guides_example_is_what_quicktest_prints(tmp_path: Path) -> None:
+    from test_guide import GUIDE, blocks
+    from tools_helpers import write_story
+
+    from game.commands.quicktest import format_report
+
+    examples = [b for b in blocks() if b.kind in ("manifest", "scenes")]
+    root = write_story(tmp_path / "first", examples[0].text, examples[1].text)
+    story = load_story(str(root))
+    printed = format_report(story, quicktest(story)).replace(f"{root}/", "")
+    printed = re.sub(r"in \d+\.\d\d s$", "in 0.00 s", printed, count=1, flags=re.MULTILINE)
+    section = GUIDE.read_text(encoding="utf-8").split("### `qasas quicktest`", 1)[1]
+    shown = next(b.text for b in blocks() if b.lang == "text" and b.text.startswith("quicktest:") and b.text in section)
+    assert printed == shown, "run quicktest on the guide's first example and paste its report into the guide"

@@ -15,8 +15,8 @@ from game.engine import Game, Story
 from game.loader import load_story
 from game.tools.quicktest import Quicktest, Settings, quicktest
 
-WITHOUT_EXACT = Settings(exact_states=1, max_states=20_000, runs=30, idle=10)
-STARVED = Settings(exact_states=1, max_states=3, runs=2, idle=1, aim_states=3, rounds=1)
+WITHOUT_EXACT = Settings(exact_states=1, max_states=20_000, runs=40, batch=10)
+STARVED = Settings(exact_states=1, max_states=3, runs=2, batch=1, aim_states=3, rounds=1)
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,15 @@ class Contradiction(AssertionError):
     """A goal both reached and proven unreachable: a bug in quicktest, never in the story."""
 
 
+Entry = tuple[str, int, tuple[Step, ...] | None, int | None, str, int]
+"""One change to a book, as (what, goal, path, seed, how, bound): what it learned, in order, to replay elsewhere."""
+
+
 class Book:
-    def __init__(self, goals: Goals) -> None:
+    def __init__(self, goals: Goals, logged: bool = False) -> None:
         n = len(goals.goals)
         self.goals = goals
+        self.log: list[Entry] | None = [] if logged else None
         self.path: list[tuple[Step, ...] | None] = [None] * n
         self.seed: list[int | None] = [None] * n  # a seed known to play the path exactly
         self.how: list[str] = [""] * n  # what found the path, or what proved there is none
@@ -54,6 +59,8 @@ class Book:
         self.path[g] = tuple(steps)
         self.seed[g] = seed
         self.how[g] = how
+        if self.log is not None:
+            self.log.append(("offer", g, self.path[g], seed, how, 0))
         return True
 
     def prove(self, g: int, how: str) -> None:
@@ -64,12 +71,31 @@ class Book:
         self.proven[g] = True
         self.how[g] = how
         self.lower[g] = INFINITE
+        if self.log is not None:
+            self.log.append(("prove", g, None, None, how, 0))
 
     def bound(self, g: int, at_least: int) -> None:
         if at_least > self.lower[g]:
             if at_least > self.length(g):
                 raise Contradiction(f"{self.goals.goals[g]}: a path of {self.length(g)} choices, yet at least {at_least} proven")
             self.lower[g] = at_least
+            if self.log is not None:
+                self.log.append(("bound", g, None, None, "", at_least))
+
+    def replay(self, log: list[Entry]) -> bool:
+        """Learn what another book learned (``log``, in its order). True if anything was new here."""
+        new = False
+        for what, g, path, seed, how, at_least in log:
+            if what == "offer":
+                assert path is not None
+                new |= self.path[g] is None and not self.proven[g]
+                self.offer(g, path, seed, how)
+            elif what == "prove":
+                new |= not self.proven[g]
+                self.prove(g, how)
+            else:
+                self.bound(g, at_least)
+        return new
 
     def take_search(self, res: SearchResult, how: str) -> None:
         """What a search shows: lower bounds everywhere, proofs when it was complete, and real paths when its view

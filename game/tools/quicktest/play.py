@@ -64,7 +64,7 @@ class Coverage:
 class _Seen:
     """Reports each goal the first time it is observed (with the path so far, and the step that reads it)."""
 
-    __slots__ = ("cover", "extra", "fresh", "path", "record", "seed")
+    __slots__ = ("cover", "extra", "path", "record", "seed")
 
     def __init__(self, cover: Coverage, record: Record) -> None:
         self.cover = cover
@@ -72,37 +72,28 @@ class _Seen:
         self.path: list[Step] = []
         self.extra: Step | None = None
         self.seed = 0
-        self.fresh = False
 
     def __call__(self, g: int) -> None:
         if self.cover.wanted(g):
             extra = self.extra
             self.record(g, self.path + [extra] if extra is not None else list(self.path), self.seed)
             self.cover.seen(g)
-            self.fresh = True
 
 
 def cover(
     story: Story, goals: Goals, exact: Expander, runs: int, first_seed: int, max_steps: int, record: Record,
-    wanted: Callable[[int], bool], idle: int,
+    wanted: Callable[[int], bool],
 ) -> int:
-    """Play up to ``runs`` coverage-guided playthroughs (run i with seed ``first_seed + i``), reporting every goal
-    ``wanted`` the first time it is observed (``wanted`` must turn false once reported); stop early after
-    ``idle`` runs in a row that found nothing new. Returns the runs played."""
+    """Play ``runs`` coverage-guided playthroughs (run i with seed ``first_seed + i``), reporting every goal
+    ``wanted`` the first time it is observed (``wanted`` must turn false once reported). Returns the runs
+    played."""
     taken: dict[str, int] = {}
     coverage = Coverage(goals, wanted)
     see = _Seen(coverage, record)
-    quiet = 0
-    played = 0
     for seed in range(first_seed, first_seed + runs):
-        played += 1
-        see.fresh = False
         see.seed = seed
         _run(story, goals, exact, seed, max_steps, taken, see)
-        quiet = 0 if see.fresh else quiet + 1
-        if quiet >= idle:
-            break
-    return played
+    return runs
 
 
 def _run(
@@ -318,11 +309,13 @@ class _Aim:
                     heappush(heap, (d, rand.random(), len(states) - 1))
         return None
 
-    def beam(self, width: int, rand: Random) -> list[Step] | None:
-        """Breadth first, keeping ``width`` states of each layer drawn at random from those the guides allow:
-        a population of playthroughs, less greedy than best-first, so a goal that needs an early turn is found."""
+    def beam(self, width: int, budget: int, rand: Random) -> list[Step] | None:
+        """Breadth first, keeping ``width`` states of each layer drawn at random from those the guides allow
+        (``budget`` states at most in all): a population of playthroughs, less greedy than best-first, so a goal
+        that needs an early turn is found."""
         layer: list[tuple[RealState, list[Step]]] = [(self.start, [])]
-        while layer:
+        while layer and budget > 0:
+            budget -= len(layer)
             nxt: dict[Any, tuple[RealState, list[Step]]] = {}
             for state, path in layer:
                 found, successors = self.expand(state, path)
@@ -342,9 +335,9 @@ def aimed(
     seed: int,
 ) -> list[Step] | None:
     """Search real states for ``goal``, pruned by ``guides`` (a state some guide rules out can never lead to the
-    goal) and steered by them: best-first within ``budget`` states, then a randomized beam of 100 states a layer,
-    then one of 400 (each finds goals the others miss). Returns the first path found, or None. Chance routes go
+    goal) and steered by them: best-first, then a randomized beam of 100 states a layer, then one of 400 (each
+    finds goals the others miss), each within ``budget`` states. Returns the first path found, or None. Chance routes go
     whichever way the search picks (``find_seed`` then finds a seed)."""
     aim = _Aim(story, goals, exact, exact_key, goal, guides)
     rand = Random(seed)
-    return aim.best_first(budget, rand) or aim.beam(100, rand) or aim.beam(400, rand)
+    return aim.best_first(budget, rand) or aim.beam(100, budget, rand) or aim.beam(400, budget, rand)

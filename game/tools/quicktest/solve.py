@@ -3,7 +3,8 @@ paths and searches over small views to prove the rest (counterexample-guided abs
 
 1. **Exact search** of every state, within ``max_states``. Complete on a small story: every verdict is then
    exact, every path the shortest, and the states from which no ending can be reached are counted.
-2. **Random play**, coverage-guided, until it stops finding anything new: real paths to most goals, cheaply.
+2. **Random play**, coverage-guided, in waves of batches, until a wave finds nothing new: real paths to most
+   goals, cheaply.
 3. **The story's graph**: a search that tracks nothing (each scene one state). What it never reaches is
    unreachable whatever the values; its paths, played for real, are the shortest where they hold.
 4. For each goal still open, a search over the view that tracks what decides it where it is read (the cone of
@@ -17,7 +18,8 @@ paths and searches over small views to prove the rest (counterexample-guided abs
 7. Last, if anything is still open, one search of everything that decides where play goes (every value and
    fact any ``if``, ``requires`` or route reads, but not what only text reads): play is exact in it.
 
-Whatever is still open is reported undecided, never unreachable.
+Whatever is still open is reported undecided, never unreachable. Random play and phases 4 to 6 are shared out
+as tasks (``work``): the batches of a wave, and the goals grouped by their first view.
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ from dataclasses import dataclass, field
 
 from ...engine import Condition, Story
 from ..analysis import Interval, analyse
-from .book import Book
+from .book import Book, Entry
 from .goals import Goals
 from .keys import Shapes
 from .logic import EXACT, NOTHING, View
 from .paths import check_path, concretize
 from .play import Guide, aimed, cover
 from .search import Context, Expander, SearchResult, Step, search
+from .work import Workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ class Settings:
     max_states: int = 100_000  # per search
     exact_states: int | None = None  # for the exact search (None: a quarter of max_states)
     runs: int = 20_000  # random playthroughs at most
-    idle: int = 1000  # random play stops after this many playthroughs in a row found nothing new
+    batch: int = 250  # random playthroughs a task; play stops after a wave of WAVE batches finds nothing new
     rounds: int = 8  # refinements per goal
     aim_states: int = 20_000  # real states an aimed search may keep, per goal
     max_steps: int = 10_000  # a playthrough longer than this is cut (a story can loop)
@@ -53,6 +56,8 @@ class Settings:
 
 
 Progress = Callable[[str], None]
+
+WAVE = 4  # batches of random play started together (a count of work, not of processes)
 
 
 @dataclass(slots=True)
@@ -82,6 +87,21 @@ class Solver:
         ctx = Context(story, goals, Shapes(story, goals, bounds))
         return cls(story, settings, goals, ctx, Expander(ctx, EXACT), Book(goals), say)
 
+    def spawn(self) -> Solver:
+        """A solver for one task: this one's story, with a book of its own that logs what it learns."""
+        return Solver(self.story, self.settings, self.goals, self.ctx, self.exact, Book(self.goals, logged=True), _quiet)
+
+    def take(self, answers: Iterable[tuple[list[Entry], dict[str, int]]]) -> bool:
+        """Learn what tasks learned, in their order. True if anything was new."""
+        new = False
+        for log, counts in answers:
+            new |= self.book.replay(log)
+            self.runs += counts["runs"]
+            self.searches += counts["searches"]
+            self.states += counts["states"]
+            self.aimed += counts["aimed"]
+        return new
+
     def open(self, needed: Callable[[int], bool]) -> list[int]:
         return [g for g in range(len(self.goals.goals)) if needed(g) and not self.book.known(g)]
 
@@ -89,6 +109,13 @@ class Solver:
 
     def run(self, needed: Callable[[int], bool]) -> None:
         """Decide every goal ``needed`` says matters, as far as the budgets allow."""
+        workers = Workers(self, self.settings.jobs)
+        try:
+            self._run(needed, workers)
+        finally:
+            workers.close()
+
+    def _run(self, needed: Callable[[int], bool], workers: Workers) -> None:
         self.say("searching every state")
         budget = self.settings.exact_states or max(1, self.settings.max_states // 4)
         full = search(self.ctx, EXACT, budget, keep_edges=True)
@@ -97,12 +124,25 @@ class Solver:
         if full.complete:
             return
         full.succ = []  # only a complete search's edges are used (to count the traps)
-        self.say("random play")
-        self.play(needed)
+        s = self.settings
+        first = s.seed
+        while first < s.seed + s.runs:
+            self.say(f"random play ({first - s.seed:,} playthroughs so far)")
+            wanted = tuple(self.open(needed))
+            count = min(s.batch, s.seed + s.runs - first)
+            tasks = [("play", f, min(count, s.seed + s.runs - f), wanted) for f in range(first, first + WAVE * count, count)]
+            tasks = [t for t in tasks if t[2] > 0]
+            first += sum(t[2] for t in tasks)
+            if not self.take(workers.map(tasks)):
+                break
         self.say("searching the story's graph")
         graph = self.searched(NOTHING)
         self.take_tree(graph)
-        self.decide(self.open(needed))
+        groups: dict[View, list[int]] = {}
+        for g in self.open(needed):
+            groups.setdefault(self.first_view(g), []).append(g)
+        self.say(f"deciding {sum(map(len, groups.values()))} goals in {len(groups)} groups")
+        self.take(workers.map([("decide", tuple(gs)) for _, gs in sorted(groups.items(), key=lambda kv: (kv[0].size(), kv[1]))]))
         still = self.open(needed)
         if still:
             self.say("searching everything that decides where play goes")
@@ -140,7 +180,6 @@ class Solver:
         by_view: dict[View, list[int]] = {}
         for g in goals:
             by_view.setdefault(self.first_view(g), []).append(g)
-        self.say(f"searching what decides each of {len(goals)} goals")
         for view, group in sorted(by_view.items(), key=lambda kv: (kv[0].size(), kv[1])):
             group = [g for g in group if not self.book.known(g)]
             if not group:
@@ -157,13 +196,11 @@ class Solver:
                     guides[g].append(Guide.of(res, self.ctx.key(view), g))
         todo = [g for g in goals if not self.book.known(g)]
         if todo:
-            self.say(f"aimed play toward {len(todo)} goals")
             self.aim(todo, guides)
         todo = [g for g in goals if not self.book.known(g) and g in wider]
         for _ in range(self.settings.rounds):
             if not todo:
                 break
-            self.say(f"refining the views of {len(todo)} goals")
             grown: dict[int, View] = {}
             for g in sorted(todo, key=lambda g: (wider[g].size(), g)):
                 if self.book.known(g):
@@ -180,13 +217,13 @@ class Solver:
     def first_view(self, g: int) -> View:
         return NOTHING.widened(*self.goals.decides[g])
 
-    def play(self, needed: Callable[[int], bool]) -> None:
-        s = self.settings
+    def play_batch(self, first: int, runs: int, wanted: frozenset[int]) -> None:
+        """A batch of coverage-guided random play (seeds ``first`` on), reporting the ``wanted`` goals it sees."""
         book = self.book
-        self.runs = cover(
-            self.story, self.goals, self.exact, s.runs, s.seed, s.max_steps,
+        self.runs += cover(
+            self.story, self.goals, self.exact, runs, first, self.settings.max_steps,
             lambda g, path, seed: book.offer(g, path, seed, "random play"),
-            lambda g: needed(g) and book.path[g] is None and not book.proven[g], s.idle,
+            lambda g: g in wanted and book.path[g] is None,
         )
 
     def searched(self, view: View, keep_edges: bool = False, watch: frozenset[int] = frozenset()) -> SearchResult:
@@ -275,6 +312,10 @@ class Solver:
             out.append(NOTHING.widened((), facts))
         first = self.first_view(g)
         return [v for v in out if v != first]
+
+
+def _quiet(_: str) -> None:
+    pass
 
 
 def _how(story: Story, view: View) -> str:
