@@ -1,5 +1,7 @@
-"""The ``qasas`` command. Each subcommand is a thin call into the packages that do the work.
+"""The ``qasas`` command. Each subcommand is a thin module in ``game/commands/`` that parses its arguments, calls
+the packages that do the work, and renders the result.
 
+Every command that works on a story takes its directory as the positional ``DIR`` (default: the shipped story).
 Subcommand modules are imported only when their command runs, so ``qasas lint`` never imports Textual.
 """
 
@@ -13,13 +15,15 @@ from collections.abc import Callable, Iterable, Sequence
 # name -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> exit status.
 COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("game.commands.play", "play the game (the full-screen TUI, or --plain for line-based play)"),
-    "lint": ("game.tools.lint", "load and check a story; every problem as file:line:col"),
+    "lint": ("game.commands.lint", "load and check a story; every problem as file:line:col"),
     "replay": ("game.commands.replay", "replay playthrough files and saves headlessly; PASS/FAIL per file"),
-    "graph": ("game.tools.graph", "draw the story map (scenes by chapter, choices as edges) as Mermaid or DOT"),
-    "randomtest": ("game.tools.randomtest", "play the story thousands of times at random and report what happened"),
+    "graph": ("game.commands.graph", "draw the story map (scenes by chapter, choices as edges) as Mermaid, DOT or SVG"),
+    "randomtest": ("game.commands.randomtest", "play the story thousands of times at random and report what happened"),
     "quicktest": ("game.commands.quicktest", "prove what can and cannot happen: a path to every scene, choice and ending, or a proof there is none"),
-    "schema": ("game.tools.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
+    "report": ("game.commands.report", "write one HTML page about the story: its map, where players go, endings, trust"),
+    "schema": ("game.commands.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
+    "serve": ("game.commands.serve", "play in a browser: serve the game to this computer or, with a token, a room"),
 }
 
 

@@ -1,15 +1,26 @@
-"""The engine, loader and author tools never import Textual or Rich (checked in a fresh interpreter)."""
+"""The engine, loader, author tools and web server never import Textual or Rich, and a warm load never imports YAML
+(checked in a fresh interpreter)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.mark.parametrize(
-    "module", ["game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session"]
+    "module",
+    [
+        "game.engine", "game.loader", "game.tools.lint", "game.plain", "game.cli", "game.sanitize", "game.session",
+        "game.report.page",
+        # The web server: only the game processes it starts import Textual (game.web.player).
+        "game.web.server", "game.commands.serve",
+    ],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
     code = (
@@ -28,3 +39,18 @@ def test_lint_command_does_not_import_textual() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.stdout.strip().splitlines()[-1] == "CLEAN"
+
+
+def test_a_warm_load_imports_no_yaml(tmp_path: Path) -> None:
+    # A story served from the cache needs no YAML: importing PyYAML would double what a warm start costs.
+    code = (
+        "import sys\nfrom game.loader import load_story, cache\n"
+        "load_story('tests/fixtures/tiny')\n"
+        "assert cache.stats['hits'] == 1, cache.stats\n"
+        "print(sorted(m for m in sys.modules if m == 'yaml' or m.startswith(('yaml.', 'game.loader.reader'))))\n"
+    )
+    env = {**os.environ, "QASAS_CACHE": str(tmp_path / "cache")}
+    subprocess.run([sys.executable, "-c", "from game.loader import load_story; load_story('tests/fixtures/tiny')"],
+                   cwd=ROOT, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

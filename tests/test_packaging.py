@@ -33,3 +33,4 @@ def test_the_wheel_carries_the_story(tmp_path: Path) -> None:
     assert "game/story_data/story.yaml" in names
     assert "game/story_data/04_tal_abyad/02_pennant.yaml" in names
     assert "game/tui/app.tcss" in names
+    assert {"game/web/templates/play.html", "game/web/assets/page.js", "game/web/assets/page.css"} <= names

@@ -6,7 +6,7 @@ resident memory and exits. The time is measured from just before the process is 
 monotonic clock both processes share, so it includes the interpreter's own start, as a player's wait does.
 
 The game goes the way ``qasas`` goes: ``game.cli.main(["play"])`` parses the command line, loads the shipped story
-(or the one given to ``qasas bench --scenes``) through the story cache, as every launch after the first, and
+(or the one given to ``qasas bench DIR``) through the story cache, as every launch after the first, and
 starts the app at its title screen.
 """
 
@@ -86,7 +86,7 @@ def measure(
     alternating, so a busy moment hits both alike."""
     game: list[dict[str, Any]] = []
     bare: list[dict[str, Any]] = []
-    args = ["--scenes", scenes] if scenes else []
+    args = [scenes] if scenes else []
     with tempfile.TemporaryDirectory(prefix="qasas-bench-saves-") as saves:
         child = {**env, "QASAS_SAVES": os.path.join(saves, "saves")}
         # Once unmeasured: fills the story cache and the OS's file cache, as any launch but the first finds them.

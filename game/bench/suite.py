@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -32,9 +33,10 @@ SIZES = (1000, 10_000)
 
 # Every figure a run reports, in the order of the table.
 KEYS = (
-    "startup", "startup_memory", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
+    "startup", "startup_memory", "import_cost", "fresh_warm_1000", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
-    "play_1000_jobs2", "replay_1000", "keypress", "quicktest_shipped",
+    "play_1000_jobs2", "play_1000_text", "play_1000_cold", "play_10000_cold", "replay_1000", "keypress",
+    "quicktest_shipped",
 )
 
 
@@ -57,6 +59,8 @@ Progress = Callable[[str], None]
 WHAT = {
     "startup": "start-up to the first frame (headless)",
     "startup_memory": "peak memory at the first frame",
+    "import_cost": "importing the engine, loader and cache, over a bare interpreter",
+    "fresh_warm_1000": "a fresh process to a warm-loaded 1,000-scene story",
     "load_shipped": "cold load + validation, shipped story",
     **{
         f"load_{n}_{kind}": f"{kind} load + validation, synthetic {n:,} scenes"
@@ -68,6 +72,9 @@ WHAT = {
     "play_1000": "random playthroughs, synthetic 1,000 scenes, one core",
     "play_10000": "random playthroughs, synthetic 10,000 scenes, one core",
     "play_1000_jobs2": "random playthroughs, synthetic 1,000 scenes, --jobs 2",
+    "play_1000_text": "random playthroughs with text rendered, synthetic 1,000 scenes, one core",
+    "play_1000_cold": "random playthroughs after a cold load, synthetic 1,000 scenes, one core",
+    "play_10000_cold": "random playthroughs after a cold load, synthetic 10,000 scenes, one core",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
     "quicktest_shipped": "quicktest, shipped story, every verdict, one job",
@@ -91,6 +98,8 @@ def run_bench(
 
         progress("start-up to the first frame")
         _guard(figures, ("startup", "startup_memory"), partial(_startup, settings, env, story_option))
+        progress("a fresh interpreter: imports and a warm load")
+        _guard(figures, ("import_cost", "fresh_warm_1000"), partial(_fresh, settings, env, synthetic[1000]))
         progress("loading the shipped story")
         _guard(figures, ("load_shipped",), partial(_loads, settings, env, scenes, "load_shipped", tmp))
         for n in SIZES:
@@ -103,6 +112,10 @@ def run_bench(
             _guard(figures, (f"play_{n}",), partial(_play, settings, env, synthetic[n], f"play_{n}", jobs=1))
         jobs2 = partial(_play, settings, env, synthetic[1000], "play_1000_jobs2", jobs=2)
         _guard(figures, ("play_1000_jobs2",), jobs2)
+        text = partial(_play, settings, env, synthetic[1000], "play_1000_text", jobs=1, mode="text")
+        _guard(figures, ("play_1000_text",), text)
+        for n in SIZES:
+            _guard(figures, (f"play_{n}_cold",), partial(_play_cold, settings, env, synthetic[n], f"play_{n}_cold"))
         progress("replays")
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
@@ -111,7 +124,7 @@ def run_bench(
         _guard(figures, ("quicktest_shipped",), partial(_quicktest, settings, env, scenes))
     if not shipped:
         for key in ("load_shipped", "play_shipped", "quicktest_shipped"):
-            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (--scenes)"
+            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
         "story": scenes,
@@ -211,12 +224,15 @@ def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: st
     return {f"{key}_cold": figure("cold"), f"{key}_warm": figure("warm"), f"{key}_miss": figure("miss")}
 
 
-def _play(settings: Settings, env: dict[str, str], root: str, key: str, *, jobs: int) -> dict[str, Any]:
-    """Choices and playthroughs per second: ``jobs`` workers started together; with 2, the speed-up over 1 too."""
+def _play(
+    settings: Settings, env: dict[str, str], root: str, key: str, *, jobs: int, mode: str = ""
+) -> dict[str, Any]:
+    """Choices and playthroughs per second: ``jobs`` workers started together; with 2, the speed-up over 1 too.
+    ``mode`` "text": every step renders what a player's screen shows (see the worker)."""
     rates: dict[int, list[tuple[float, float]]] = {1: [], jobs: []}
     for run in range(max(settings.runs, 1)):
         for j in sorted(rates):
-            rates[j].append(_play_once(env, root, settings.play_seconds, j, seed=1000 * run))
+            rates[j].append(_play_once(env, root, settings.play_seconds, j, seed=1000 * run, mode=mode))
     one = median([c for c, _ in rates[1]])
     value = round(median([c for c, _ in rates[jobs]]))
     out: dict[str, Any] = {
@@ -232,13 +248,74 @@ def _play(settings: Settings, env: dict[str, str], root: str, key: str, *, jobs:
     return {key: out}
 
 
-def _play_once(env: dict[str, str], root: str, seconds: float, jobs: int, seed: int) -> tuple[float, float]:
+def _play_cold(settings: Settings, env: dict[str, str], root: str, key: str) -> dict[str, Any]:
+    """Choices per second right after a cold load (no cache), beside the same right after a warm one: samples of
+    the two alternate, so the ratio holds when the machine's speed drifts."""
+    cold_env = {**env, "QASAS_NO_CACHE": "1"}
+    cold: list[float] = []
+    warm: list[float] = []
+    for run in range(max(settings.runs, 1)):
+        cold.append(_play_once(cold_env, root, settings.play_seconds, 1, seed=1000 * run)[0])
+        warm.append(_play_once(env, root, settings.play_seconds, 1, seed=1000 * run)[0])
+    value, baseline = median(cold), median(warm)
+    return {key: {
+        "unit": "choices/s", "value": round(value), "baseline": round(baseline), "ratio": _ratio(value, baseline),
+        "baseline_is": "the same play right after a warm load (from the cache)",
+        "samples": [round(c) for c in cold], "baseline_samples": [round(w) for w in warm],
+    }}
+
+
+def _fresh(settings: Settings, env: dict[str, str], root: str) -> dict[str, Any]:
+    """Whole fresh processes, timed from spawn to exit, in turn: ``python -c pass``; importing the engine, the
+    loader and the cache (what a warm load needs); and loading ``root`` warm (from the story cache)."""
+    commands = {
+        "bare": [sys.executable, "-c", "pass"],
+        "imports": [sys.executable, "-c", "import game.engine, game.loader"],
+        "load": [sys.executable, "-c", f"from game.loader import load_story; load_story({root!r})"],
+    }
+
+    def timed(cmd: list[str]) -> float:
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        ms = (time.perf_counter() - start) * 1000
+        if proc.returncode != 0:
+            raise BenchError(f"{' '.join(cmd[1:])[:80]} failed: {proc.stderr.strip()[-300:]}")
+        return ms
+
+    for cmd in commands.values():  # prime: bytecode written, the story cached, files in the OS's cache
+        timed(cmd)
+    rounds = max(settings.runs * 4, 3)
+    samples: dict[str, list[float]] = {k: [] for k in commands}
+    for _ in range(rounds):
+        for kind, cmd in commands.items():
+            samples[kind].append(timed(cmd))
+    extra = [i - b for i, b in zip(samples["imports"], samples["bare"])]
+    ratio = [ld / b for ld, b in zip(samples["load"], samples["bare"])]
+    bare = median(samples["bare"])
+    return {
+        "import_cost": {
+            "unit": "ms", "value": round(median(extra), 1), "baseline": round(bare, 1),
+            "baseline_is": "python -c pass, measured in turn with it",
+            "samples": [round(x, 1) for x in extra],
+        },
+        "fresh_warm_1000": {
+            "unit": "ms", "value": round(median(samples["load"]), 1), "baseline": round(bare, 1),
+            "ratio": round(median(ratio), 2), "baseline_is": "python -c pass, measured in turn with it",
+            "samples": [round(x, 1) for x in samples["load"]],
+        },
+    }
+
+
+def _play_once(
+    env: dict[str, str], root: str, seconds: float, jobs: int, seed: int, mode: str = ""
+) -> tuple[float, float]:
     """One sample: ``jobs`` workers load the story, then play for ``seconds`` from the same moment."""
     import json
 
     procs = [
         subprocess.Popen(
-            worker_command("play", root, str(seconds), str(seed + j)), env=env, stdin=subprocess.PIPE,
+            worker_command("play", root, str(seconds), str(seed + j), *([mode] if mode else [])), env=env,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for j in range(jobs)
@@ -313,6 +390,8 @@ def _quicktest(settings: Settings, env: dict[str, str], root: str) -> dict[str, 
 # other tenants (the wall-clock figures are in the table too).
 TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("start-up time vs bare Textual", "startup", "ratio", 1.2, "<="),
+    ("importing engine, loader and cache, ms over a bare interpreter", "import_cost", "value", 15.0, "<="),
+    ("fresh process to a warm 1,000-scene story vs python -c pass", "fresh_warm_1000", "ratio", 4.0, "<="),
     ("peak memory vs bare Textual", "startup_memory", "ratio", 1.3, "<="),
     ("cold load, shipped story, vs bare yaml.load (CPU)", "load_shipped", "cpu_ratio", 1.3, "<="),
     ("cold load, 1,000 scenes, vs bare yaml.load (CPU)", "load_1000_cold", "cpu_ratio", 1.3, "<="),
@@ -322,6 +401,9 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("choices per second, synthetic 1,000, one core", "play_1000", "value", 100_000, ">="),
     ("choices per second, synthetic 10,000, one core", "play_10000", "value", 100_000, ">="),
     ("speed-up with --jobs 2", "play_1000_jobs2", "speedup", 1.7, ">="),
+    ("choices per second with text rendered, synthetic 1,000, one core", "play_1000_text", "value", 150_000, ">="),
+    ("play after a cold load vs after a warm load, 1,000 scenes", "play_1000_cold", "ratio", 0.95, ">="),
+    ("play after a cold load vs after a warm load, 10,000 scenes", "play_10000_cold", "ratio", 0.95, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
     ("quicktest, shipped story, every verdict in (CPU s)", "quicktest_shipped", "cpu_s", 60.0, "<="),

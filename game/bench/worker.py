@@ -3,8 +3,10 @@ thing, and prints one JSON object as its last line. ``python -m game.bench.worke
 
     load bare|story DIR          yaml.load (CSafeLoader) of the story's files, or load_story with full validation
                                  (cold or warm is the caller's choice, through QASAS_NO_CACHE / QASAS_CACHE)
-    play DIR SECONDS SEED        random playthroughs through Game.available()/Game.step(); waits for a line on
-                                 stdin before starting, so that several workers can start together
+    play DIR SECONDS SEED [text] random playthroughs through Game.available()/Game.step(); waits for a line on
+                                 stdin before starting, so that several workers can start together. With "text",
+                                 every step renders what a player's screen needs (the scene's header and text, the
+                                 choices' labels and reasons) and takes the choice through Game.choose (its result)
     replay DIR STEPS REPEATS     Game.replay of one STEPS-long playthrough, REPEATS times
     keypress DIR PRESSES SAVES   in the TUI (Pilot): press "1", time until the next scene's title is rendered
     quicktest DIR                ``quicktest`` with its default budgets, one job: its time, and whether every
@@ -101,12 +103,44 @@ def playthroughs(story: Any, seconds: float, seed: int, max_steps: int = 100_000
     return {"choices": choices, "playthroughs": plays, "seconds": elapsed}
 
 
-def play(root: str, seconds: float, seed: int) -> dict[str, Any]:
+def rendered_playthroughs(story: Any, seconds: float, seed: int, max_steps: int = 100_000) -> dict[str, Any]:
+    """As ``playthroughs``, but every step builds what a player reads: the header, the text, the choices as shown
+    (labels and reasons rendered), and the choice taken through ``Game.choose``, which renders its result."""
+    import random
+
+    from game.engine import Game
+
+    rng = random.Random(seed)
+    pick = rng.choice
+    choices = plays = 0
+    started = time.perf_counter()
+    deadline = started + seconds
+    while True:
+        game = Game(story, rng.randrange(1, 2**31))
+        n = 0
+        while n < max_steps:
+            game.header()
+            game.text()
+            options = [view.id for view in game.choices() if view.enabled]
+            if not options:
+                break
+            game.choose(pick(options))
+            n += 1
+        choices += n
+        plays += 1
+        if time.perf_counter() >= deadline:
+            break
+    elapsed = time.perf_counter() - started
+    return {"choices": choices, "playthroughs": plays, "seconds": elapsed}
+
+
+def play(root: str, seconds: float, seed: int, mode: str = "") -> dict[str, Any]:
     story = _load_or_fail(root)
-    playthroughs(story, min(0.05, seconds), seed)  # warm up: first calls, allocator
+    run = rendered_playthroughs if mode == "text" else playthroughs
+    run(story, min(0.05, seconds), seed)  # warm up: first calls, allocator
     print(json.dumps({"ready": True}), flush=True)
     sys.stdin.readline()  # the go signal: every worker of a --jobs run starts at once
-    return playthroughs(story, seconds, seed)
+    return run(story, seconds, seed)
 
 
 def replay(root: str, steps: int, repeats: int) -> dict[str, Any]:
@@ -223,7 +257,7 @@ def main(argv: list[str]) -> int:
         if task == "load":
             out = load(args[0], args[1])
         elif task == "play":
-            out = play(args[0], float(args[1]), int(args[2]))
+            out = play(args[0], float(args[1]), int(args[2]), *args[3:4])
         elif task == "replay":
             out = replay(args[0], int(args[1]), int(args[2]))
         elif task == "keypress":

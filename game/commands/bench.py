@@ -1,6 +1,6 @@
 """``qasas bench``: measure start-up, loading, playthroughs, replays and key presses beside their baselines.
 
-    qasas bench                        the full bench (a few minutes): a table of medians and the targets
+    qasas bench [DIR]                  the full bench (a few minutes): a table of medians and the targets
     qasas bench --quick                one sample of each (well under a minute): a smoke test, not a measurement
     qasas bench --json                 one JSON object instead of the table
     qasas bench --write-synthetic N DIR   write the synthetic story of N scenes the bench uses, to run elsewhere
@@ -16,11 +16,11 @@ import json
 import os
 import sys
 
-from .common import add_scenes_argument
+from .common import UsageError, add_story_argument, story_dir
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_scenes_argument(parser)
+    add_story_argument(parser, scenes_alias=True)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     parser.add_argument("--quick", action="store_true", help="one sample of each figure: fast, but noisy")
     parser.add_argument(
@@ -39,20 +39,25 @@ def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
     from ..sanitize import sanitize
 
+    try:
+        given = story_dir(args, "bench")
+    except UsageError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     settings = QUICK if args.quick else FULL
     if args.runs is not None:
         if args.runs < 1:
             print("qasas bench: --runs must be at least 1", file=sys.stderr)
             return 2
         settings = type(settings)(**{**settings.__dict__, "runs": args.runs})
-    scenes = os.path.abspath(args.scenes or default_scenes_dir())
+    scenes = os.path.abspath(given or default_scenes_dir())
     show = sys.stderr.isatty()
 
     def progress(step: str) -> None:
         if show:
             print(f"bench: {step} ...", file=sys.stderr, flush=True)
 
-    data = run_bench(settings, scenes, progress, shipped=args.scenes is None)
+    data = run_bench(settings, scenes, progress, shipped=given is None)
     if args.json:
         print(json.dumps(data, indent=2))
     else:

@@ -15,13 +15,15 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from .common import add_story_argument, load_or_report, shown_path
+
 if TYPE_CHECKING:
     from ..engine import Story
     from ..tools.quicktest import Finding, Path, Quicktest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=None, help="the story directory (default: the shipped story)")
+    add_story_argument(parser)
     parser.add_argument(
         "--max-states", type=int, default=100_000, metavar="N",
         help="states each search may keep (default 100000); larger budgets decide more and take longer",
@@ -39,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
     from ..tools.quicktest import Settings, quicktest
-    from .common import load_or_report
+    from ..tools.randomtest import StoryChanged, WorkerLost, usable_jobs
+    from .randomtest import Terminated, sigterm_stops
 
     for name, value, low in (("--max-states", args.max_states, 1), ("--seed-tries", args.seed_tries, 1), ("--jobs", args.jobs, 0)):
         if value < low:
@@ -48,16 +51,28 @@ def run(args: argparse.Namespace) -> int:
     story = load_or_report(args.dir or default_scenes_dir())
     if story is None:
         return 2
-    jobs = args.jobs or (os.cpu_count() or 1)
+    jobs, why = usable_jobs(args.jobs)
+    if why and args.jobs:
+        print(f"qasas quicktest: --jobs {args.jobs:,} is more than this machine allows ({why}); running {jobs}", file=sys.stderr)
     settings = Settings(max_states=args.max_states, seed=args.seed, seed_tries=args.seed_tries, jobs=jobs)
     tty = sys.stderr.isatty() and not args.json
 
     def progress(phase: str) -> None:
-        sys.stderr.write(f"\r\x1b[Kquicktest: {phase}")
+        sys.stderr.write(f"\r\x1b[Kquicktest: {_clean(phase)}")
         sys.stderr.flush()
 
     try:
-        result = quicktest(story, settings, progress if tty else None)
+        with sigterm_stops():
+            result = quicktest(story, settings, progress if tty else None)
+    except (StoryChanged, WorkerLost) as exc:
+        print(_clean(f"qasas quicktest: {exc}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nqasas quicktest: interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("\nqasas quicktest: terminated", file=sys.stderr)
+        return 143
     finally:
         if tty:
             sys.stderr.write("\r\x1b[K")
@@ -74,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(format_report(story, result))
         for p in written:
-            print(f"wrote {_clean(_shown(p))}")
+            print(f"wrote {shown_path(p)}")
     return status
 
 
@@ -184,11 +199,6 @@ def _clean(text: str) -> str:
     from ..sanitize import sanitize_line
 
     return sanitize_line(text)
-
-
-def _shown(path: str) -> str:
-    rel = os.path.relpath(path)
-    return rel if len(rel) < len(os.path.abspath(path)) else os.path.abspath(path)
 
 
 # -------------------------------------------------------------------------------------------- playthroughs

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import add_scenes_argument
+from .common import add_scenes_argument, shown_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     status_out = sys.stderr if args.transcript and not args.json else sys.stdout
-    passed = failed = unreadable = 0
+    passed = failed = unreadable = written = 0
     stories = _Stories()
     default_dir = args.scenes or default_scenes_dir()
 
@@ -143,6 +143,9 @@ def run(args: argparse.Namespace) -> int:
             steps = f"{report.steps} step{'s' if report.steps != 1 else ''}"
             ending = f", ending: {report.ending}" if report.ending else ""
             status_out.write(f"PASS {sanitize_line(name)} ({steps}{ending})\n")
+            if report.written:
+                written += 1
+                status_out.write(f"  wrote the golden transcript {shown_path(report.written)}\n")
         else:
             status_out.write(f"FAIL {sanitize_line(name)}\n")
             assert report.failure is not None
@@ -153,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
             parts.append(f"{failed} failed")
         if unreadable:
             parts.append(f"{unreadable} unreadable")
+        if args.update_golden or written:
+            parts.append(f"{written} golden transcript{'s' if written != 1 else ''} written")
         status_out.write(", ".join(parts) + "\n")
     out.flush()
     if unreadable:

@@ -9,40 +9,71 @@ Public API: load a ``Story`` with ``game.loader.load_story``, then play it with 
 Rendered text is ``str``; a paragraph with emphasis is a ``Styled`` (a ``str`` with ``emphasis`` ranges).
 """
 
-from .conditions import ConditionError
-from .game import (
-    ChoiceError,
-    ChoiceView,
-    Game,
-    Header,
-    NameChange,
-    Outcome,
-    ReplayError,
-    State,
-    TrustChange,
-    VariableChange,
-    apply_effects,
-    available_choices,
-    describe_requirement,
-)
-from .model import (
-    Chapter,
-    Choice,
-    Condition,
-    Effect,
-    Ending,
-    Faction,
-    GlossaryEntry,
-    Location,
-    Passage,
-    Pos,
-    Route,
-    RouteList,
-    Scene,
-    Story,
-    Variable,
-)
-from .text import Styled, Template, TextError, emphasis_of, number_words
+# Each name is imported from its module when first asked for (PEP 562), so loading a story from the cache does not
+# import what only playing it needs (the Game, its records, the reasons for disabled choices).
+_WHERE = {
+    "ConditionError": "conditions",
+    **dict.fromkeys(
+        ("ChoiceError", "ChoiceView", "Game", "Header", "NameChange", "Outcome", "ReplayError", "State", "TrustChange",
+         "VariableChange", "apply_effects", "available_choices", "describe_requirement"),
+        "game",
+    ),
+    **dict.fromkeys(
+        ("Chapter", "Choice", "Condition", "Effect", "Ending", "Faction", "GlossaryEntry", "Location", "Passage",
+         "Pos", "Route", "RouteList", "Scene", "Story", "Variable"),
+        "model",
+    ),
+    **dict.fromkeys(("Styled", "Template", "TextError", "emphasis_of", "number_words"), "text"),
+}
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from .conditions import ConditionError
+    from .game import (
+        ChoiceError,
+        ChoiceView,
+        Game,
+        Header,
+        NameChange,
+        Outcome,
+        ReplayError,
+        State,
+        TrustChange,
+        VariableChange,
+        apply_effects,
+        available_choices,
+        describe_requirement,
+    )
+    from .model import (
+        Chapter,
+        Choice,
+        Condition,
+        Effect,
+        Ending,
+        Faction,
+        GlossaryEntry,
+        Location,
+        Passage,
+        Pos,
+        Route,
+        RouteList,
+        Scene,
+        Story,
+        Variable,
+    )
+    from .text import Styled, Template, TextError, emphasis_of, number_words
+
+
+def __getattr__(name: str) -> object:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # the next look-up is a plain one
+    return value
+
 
 __all__ = [
     "Chapter", "Choice", "ChoiceError", "ChoiceView", "Condition", "ConditionError", "Effect", "Ending",

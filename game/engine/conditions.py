@@ -21,7 +21,8 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+
+from .records import record
 
 MAX_LENGTH = 500
 MAX_DEPTH = 32
@@ -44,25 +45,25 @@ class ConditionError(Exception):
 # ---------------------------------------------------------------------------------------------- AST
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Num:
     value: int
     col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bool:
     value: bool
     col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Name:
     name: str
     col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Call:
     func: str  # 'visited' or 'chose'
     arg: str  # 'scene' or 'scene.choice'
@@ -70,7 +71,7 @@ class Call:
     arg_col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Func:
     """``min(a, b)`` or ``max(a, b)``: a number from two numbers."""
 
@@ -79,14 +80,14 @@ class Func:
     col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Unary:
     op: str  # 'not' or '-'
     operand: Node
     col: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Binary:
     op: str
     left: Node
@@ -109,7 +110,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Token:
     kind: str  # 'int', 'name', 'op', 'end'
     text: str
@@ -289,7 +290,7 @@ def to_source(node: Node) -> str:
 # ----------------------------------------------------------------------------------- type checking
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Names:
     """What a condition may refer to: slot and type of each name, and the story's scenes and choices."""
 

@@ -8,10 +8,11 @@ shuffled text from the seed and the visit).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .chance import roll
 from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .records import field, record
 from .requirements import describe_requirement
 
 Value = int | bool
@@ -37,7 +38,7 @@ class ReplayError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
+@record(frozen=False)
 class State:
     """Everything that changes during play. Compare two states with ``==``; copy with ``copy()``.
 
@@ -86,8 +87,11 @@ def _name_id(faction: Faction, values: list[Value]) -> str:
     return faction.names[n - 1][0] if 0 < n <= len(faction.names) else ""
 
 
-@dataclass(frozen=True, slots=True)
-class TrustChange:
+# The small records a choice produces are named tuples: made in C, which matters when a screen's worth of them is
+# built for every step (rendered play runs at hundreds of thousands of choices a second).
+
+
+class TrustChange(NamedTuple):
     faction: str
     before: int
     after: int
@@ -97,15 +101,13 @@ class TrustChange:
         return self.after - self.before
 
 
-@dataclass(frozen=True, slots=True)
-class VariableChange:
+class VariableChange(NamedTuple):
     name: str
     before: Value
     after: Value
 
 
-@dataclass(frozen=True, slots=True)
-class NameChange:
+class NameChange(NamedTuple):
     """A faction renamed by the choice: its display names before and after."""
 
     faction: str
@@ -113,10 +115,10 @@ class NameChange:
     after: str
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=False)  # made on every step of rendered play, and a frozen __init__ costs twice as much
 class Outcome:
     """What one choice did: where it led, what it changed (on the choice and on entering the scene), and its
-    result: the aftermath paragraphs the story shows before the next scene."""
+    result: the aftermath paragraphs the story shows before the next scene. A record: read it, do not change it."""
 
     scene_from: str
     choice: str
@@ -129,8 +131,7 @@ class Outcome:
     names: tuple[NameChange, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ChoiceView:
+class ChoiceView(NamedTuple):
     """A visible choice as the player sees it (label and reason rendered)."""
 
     id: str
@@ -140,8 +141,7 @@ class ChoiceView:
     number: int  # 1-based position among visible choices
 
 
-@dataclass(frozen=True, slots=True)
-class Header:
+class Header(NamedTuple):
     """A scene's heading as the player sees it, rendered: title, place, date and the chapter's title."""
 
     title: str
@@ -199,10 +199,11 @@ def _open(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) 
 class Game:
     """One playthrough of a story. ``Game(story, seed)`` starts a new game in the start scene."""
 
-    __slots__ = ("state", "story")
+    __slots__ = ("_renamable", "state", "story")
 
     def __init__(self, story: Story, seed: int = 0, *, state: State | None = None) -> None:
         self.story = story
+        self._renamable = tuple(f for f in story.factions.values() if f.name_slot >= 0)
         if state is not None:
             self.state = state
             return
@@ -259,9 +260,10 @@ class Game:
         emphasis is a ``Styled`` string."""
         st = self.state
         v, s, c, seed = st.values, st.visited, st.chosen, st.seed
-        count = self._visit()
+        scene = self.story.scenes[st.scene]
+        count = st.counts.get(scene.id, 1) if scene.counted else 1
         out: list[str] = []
-        for passage in self.scene.text:
+        for passage in scene.text:
             if passage.when is None or passage.when.test(v, s, c):
                 for t in passage.paragraphs:
                     text = t.render(v, s, c, count, seed)
@@ -271,8 +273,11 @@ class Game:
 
     def header(self) -> Header:
         """The current scene's title, place, date and chapter title, rendered."""
-        scene = self.scene
-        chapter = self.story.chapters.get(scene.chapter)
+        story = self.story
+        scene = story.scenes[self.state.scene]
+        chapter = story.chapters.get(scene.chapter)
+        if not story.templates:  # nothing in the story varies: the text as written
+            return Header(scene.title, scene.place, scene.date, chapter.title if chapter else "")
         render = self.render
         return Header(
             render(scene.title), render(scene.place), render(scene.date), render(chapter.title) if chapter else ""
@@ -297,7 +302,9 @@ class Game:
         """The visible choices, each enabled or disabled with the reason (labels and reasons rendered)."""
         st = self.state
         v, s, c = st.values, st.visited, st.chosen
-        scene = self.scene
+        scene = self.story.scenes[st.scene]
+        templates = self.story.templates
+        count = st.counts.get(scene.id, 1) if scene.counted else 1
         views: list[ChoiceView] = []
         fallbacks = False
         for choice in scene.choices:
@@ -308,18 +315,19 @@ class Game:
                 continue
             if choice.once and choice.key in c:
                 continue
-            views.append(self._view(choice, len(views) + 1))
+            enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
+            label = choice.label
+            template = templates.get(label)
+            if template is not None:
+                label = template.render(v, s, c, count, st.seed)
+            views.append(ChoiceView(choice.id, label, enabled, "" if enabled else self.reason(choice), len(views) + 1))
         if fallbacks and not any(view.enabled for view in views):
             for choice in scene.choices:
                 if choice.fallback and _visible(choice, v, s, c):
-                    views.append(self._view(choice, len(views) + 1))
+                    enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
+                    reason = "" if enabled else self.reason(choice)
+                    views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
         return views
-
-    def _view(self, choice: Choice, number: int) -> ChoiceView:
-        st = self.state
-        enabled = choice.enabled_if is None or bool(choice.enabled_if.test(st.values, st.visited, st.chosen))
-        reason = "" if enabled else self.reason(choice)
-        return ChoiceView(choice.id, self.render(choice.label), enabled, reason, number)
 
     def reason(self, choice: Choice) -> str:
         """Why a choice is disabled now: the author's reason, or the parts of its requirement that fail."""
@@ -336,51 +344,56 @@ class Game:
 
     def choose(self, choice_id: str) -> Outcome:
         """Take a choice by its id. Returns what changed; raises ChoiceError if it cannot be taken."""
-        scene = self.scene
+        st = self.state
+        story = self.story
+        scene = story.scenes[st.scene]
         if scene.ending:
             raise ChoiceError(f"the story has ended (ending {scene.ending!r}); there is nothing to choose")
         choice = scene.choice(choice_id)
         if choice is None:
             raise ChoiceError(f"scene {scene.id!r} has no choice {choice_id!r}")
-        st = self.state
-        if choice.visible_if is not None and not choice.visible_if.test(st.values, st.visited, st.chosen):
+        v, s, c = st.values, st.visited, st.chosen
+        if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
             raise ChoiceError(f"choice {choice_id!r} is hidden here")
-        if choice.once and choice.key in st.chosen:
-            raise ChoiceError(f"choice {choice_id!r} is hidden here (it can be taken once, and it was)")
-        if choice.fallback and not scene.simple and choice not in self.available():
-            raise ChoiceError(f"choice {choice_id!r} is hidden here (it is a fallback, and other choices remain)")
-        if choice.enabled_if is not None and not choice.enabled_if.test(st.values, st.visited, st.chosen):
+        if not scene.simple:
+            if choice.once and choice.key in c:
+                raise ChoiceError(f"choice {choice_id!r} is hidden here (it can be taken once, and it was)")
+            if choice.fallback and choice not in self.available():
+                raise ChoiceError(f"choice {choice_id!r} is hidden here (it is a fallback, and other choices remain)")
+        if choice.enabled_if is not None and not choice.enabled_if.test(v, s, c):
             raise ChoiceError(f"choice {choice_id!r} is disabled: {self.reason(choice)}")
-        story = self.story
-        before = list(st.values)
-        names_before = [self.faction_name(f.id) for f in story.factions.values() if f.name_slot >= 0]
+        before = v.copy()
+        renamable = self._renamable
+        names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
         self._take(choice)
-        result = self._result(choice)
+        result = self._result(choice) if choice.result else ()
         self._enter(story.scenes[self._route(choice)])
         after = st.values
-        trust = tuple(
-            TrustChange(f.id, int(before[f.slot]), int(after[f.slot]))
-            for f in story.factions.values()
-            if before[f.slot] != after[f.slot]
-        )
-        variables = tuple(
-            VariableChange(v.id, before[v.slot], after[v.slot])
-            for v in story.variables.values()
-            if before[v.slot] != after[v.slot]
-        )
+        trust: tuple[TrustChange, ...] = ()
+        variables: tuple[VariableChange, ...] = ()
         names: tuple[NameChange, ...] = ()
-        if names_before:
-            renamed = [f for f in story.factions.values() if f.name_slot >= 0]
-            names = tuple(
-                NameChange(f.id, old, new)
-                for f, old in zip(renamed, names_before)
-                if (new := self.faction_name(f.id)) != old
+        if before != after:
+            trust = tuple(
+                TrustChange(f.id, before[f.slot], after[f.slot])  # type: ignore[arg-type]
+                for f in story.factions.values()
+                if before[f.slot] != after[f.slot]
             )
+            first = len(story.factions)  # variables take the slots after the factions'
+            if before[first:] != after[first:]:
+                variables = tuple(
+                    VariableChange(x.id, before[x.slot], after[x.slot])
+                    for x in story.variables.values()
+                    if before[x.slot] != after[x.slot]
+                )
+            if renamable:
+                names = tuple(
+                    NameChange(f.id, old, new)
+                    for f, old in zip(renamable, names_before)
+                    if (new := self.faction_name(f.id)) != old
+                )
         return Outcome(scene.id, choice.id, st.scene, trust, variables, self.ending, st, result, names)
 
     def _result(self, choice: Choice) -> tuple[str, ...]:
-        if not choice.result:
-            return ()
         st = self.state
         count = st.counts.get(choice.key, 1) if choice.counted else 1
         rendered = (t.render(st.values, st.visited, st.chosen, count, st.seed) for t in choice.result)

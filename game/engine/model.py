@@ -6,16 +6,15 @@ Factions' trust and variables live in one flat ``values`` list at play time; eac
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .conditions import Evaluator, Node
 from .pos import NOWHERE, Pos
+from .records import field, record
 from .text import Template
 
 Value = int | bool
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Condition:
     """A parsed, checked and compiled condition."""
 
@@ -28,7 +27,7 @@ class Condition:
         return bool(self.test(values, visited, chosen))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Faction:
     """A faction whose trust is a meter. ``name`` is its display name at the start; ``names`` are the other names a
     ``rename`` effect can give it (id, name), and ``name_slot`` the slot that holds which one it has now (0 for
@@ -46,7 +45,7 @@ class Faction:
     name_slot: int = -1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Variable:
     id: str
     type: type  # int or bool
@@ -58,7 +57,7 @@ class Variable:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Chapter:
     id: str
     title: str
@@ -66,21 +65,21 @@ class Chapter:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Ending:
     id: str
     title: str
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Location:
     id: str
     name: str
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GlossaryEntry:
     term: str
     text: str
@@ -90,7 +89,7 @@ class GlossaryEntry:
 
 # Effect operations, applied in order. kind: 'trust' (flat, clamped), 'fair' (share of the remaining distance),
 # 'set', 'add', and 'rename' (a faction's name slot set to the number of one of its names).
-@dataclass(frozen=True, slots=True)
+@record
 class Effect:
     kind: str
     target: str
@@ -99,7 +98,7 @@ class Effect:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Route:
     """One branch of a goto: taken when its condition holds and its chance (percent) rolls true."""
 
@@ -109,7 +108,7 @@ class Route:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Passage:
     """Paragraphs shown when ``when`` holds (always, when it is None)."""
 
@@ -118,7 +117,7 @@ class Passage:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RouteList:
     """A named list of routes, declared once (story-wide, or for one chapter) and used by any choice's ``goto``."""
 
@@ -128,7 +127,7 @@ class RouteList:
     pos: Pos = NOWHERE
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Choice:
     """A choice in a scene. Its ``label`` and ``reason`` are the text as written (render them with ``Game``);
     ``result`` is the aftermath shown once it is taken, paragraph by paragraph."""
@@ -154,7 +153,7 @@ class Choice:
         return tuple(r.target for r in self.routes)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scene:
     id: str
     title: str
@@ -184,7 +183,7 @@ class Scene:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Story:
     """A loaded, validated story. Immutable; play it with ``game.engine.Game``."""
 

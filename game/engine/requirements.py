@@ -7,9 +7,10 @@ or more." Factions are named by their display name now, variables by their descr
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from .conditions import Binary, Bool, Call, Func, Name, Node, Num, Unary, evaluate, to_source
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 
 if TYPE_CHECKING:
     from .game import State

@@ -21,6 +21,10 @@ class StoryBuilder(NodeReader):
 
     _manifest_shown = "story.yaml"
 
+    def compiled_conditions(self) -> dict[str, tuple[cond.Node, cond.Evaluator] | None]:
+        """Every condition source met in the last build, parsed and compiled (None: it did not compile)."""
+        return self._compiled
+
     def report(self, where: Pos, message: str) -> None:
         self.problems.append(Problem(where.file, where.line, where.column, message))
 
@@ -162,8 +166,15 @@ class StoryBuilder(NodeReader):
 
     def _route(self, raw: RawRoute) -> Route:
         target, at, when_ref, chance = raw
-        if target not in self._by_id and not self.files_failed:
-            self.report(at, f"unknown scene {target!r}{hint(target, self._by_id)}")
+        scene = self._by_id.get(target)
+        if scene is None:
+            if not self.files_failed:
+                self.report(at, f"unknown scene {target!r}{hint(target, self._by_id)}")
+        else:
+            # The scene's own id object, not an equal string from another YAML scalar: the engine looks scenes up
+            # by it on every step, and a dict finds an identical key without comparing characters (a warm load
+            # shares these objects the same way).
+            target = scene.id
         return Route(target, self._condition(when_ref), chance, at)
 
     def _former_ids(self, by_id: dict[str, RawScene]) -> dict[str, str]:

@@ -17,19 +17,21 @@ editing a story replaces its entry instead of piling up new ones, and at most ``
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import stat
 import sys
 from array import array
 from collections.abc import Sequence
-from typing import Any
 
 from ..engine.model import Story
 from .codec import _BLOCKS, _INT, FORMAT, CacheMiss, decode, encode
+from .digests import compare_digest, hmac_sha256, sha256
 from .errors import Problem
+
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any
 
 APP_DIR = "jaysh-al-qasas"
 MAX_ENTRIES = 32
@@ -40,7 +42,7 @@ _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger fi
 
 __all__ = [
     "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "read_entry", "stats", "store",
+    "lookup", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -69,7 +71,7 @@ def entry_path(root: str) -> str | None:
     story_root = os.path.abspath(root)
     if directory == story_root or directory.startswith(story_root.rstrip(os.sep) + os.sep):
         return None
-    name = hashlib.sha256(os.fsencode(story_root)).hexdigest()[:32]
+    name = sha256(os.fsencode(story_root)).hexdigest()[:32]
     return os.path.join(directory, f"{_PREFIX}{name}{_SUFFIX}")
 
 
@@ -79,15 +81,11 @@ _code_version: str | None = None
 def code_version() -> str:
     """A hash of everything besides the story's files that decides what a load gives: the loader's and engine's
     source, the Python and PyYAML versions (and how this machine stores integers), so a cache written by other
-    code, or read on another kind of machine, is never served."""
+    code, or read on another kind of machine, is never served. PyYAML is identified by its files, not imported:
+    a warm load must not pay for importing it."""
     global _code_version
     if _code_version is None:
-        import yaml
-
-        h = hashlib.sha256(
-            f"format {FORMAT}\0{sys.version}\0{yaml.__version__} {yaml.__with_libyaml__}\0"
-            f"{sys.byteorder} {array(_INT).itemsize}\0".encode()
-        )
+        h = sha256(f"format {FORMAT}\0{sys.version}\0{sys.byteorder} {array(_INT).itemsize}\0".encode())
         game_dir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         try:
             for package in ("engine", "loader"):
@@ -96,16 +94,31 @@ def code_version() -> str:
                     if name.endswith(".py"):
                         with open(os.path.join(directory, name), "rb") as fh:
                             h.update(f"{package}/{name}\0".encode() + fh.read() + b"\0")
+            h.update(_yaml_identity())
         except OSError:  # the source cannot be read (a frozen build?): a version no other process shares
             h.update(os.urandom(16))
         _code_version = h.hexdigest()
     return _code_version
 
 
+def _yaml_identity() -> bytes:
+    """PyYAML's version and whether its C extension is there, read from its files without importing it: its
+    ``__init__.py`` (which holds the version) and the names of the files beside it."""
+    from importlib.util import find_spec
+
+    spec = find_spec("yaml")
+    if spec is None or not spec.origin:
+        return b"no yaml"
+    directory = os.path.dirname(spec.origin)
+    with open(spec.origin, "rb") as fh:
+        init = fh.read()
+    return init + "\0".join(sorted(os.listdir(directory))).encode()
+
+
 # ------------------------------------------------------------------------------------------------ keys
 
 
-def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
+def content_digest(root: str, paths: Sequence[str]) -> Any:
     """The story's content digest, computed from the files' bytes exactly as the loader computes it from their
     text (``paths[0]`` is the manifest). None when a file cannot be one the loader accepts (unreadable, not a
     regular file, too large, containing NUL): such a story is never in the cache.
@@ -114,7 +127,7 @@ def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
     order mark. For valid UTF-8 the text's encoding is the file's bytes, so nothing needs decoding here; and as
     neither paths nor contents can hold NUL, two different stories never feed the hash the same bytes.
     """
-    digest = hashlib.sha256()
+    digest = sha256()
     for i, path in enumerate(paths):
         try:
             # As the loader does: never open what is not a regular file (a FIFO would block), nor a huge one.
@@ -137,7 +150,7 @@ def content_digest(root: str, paths: Sequence[str]) -> hashlib._Hash | None:
 
 
 def _key(content_hex: str) -> str:
-    return hashlib.sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
+    return sha256(f"{code_version()}\0{content_hex}".encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------ look up and store
@@ -190,19 +203,29 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
 def store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
     """Write a valid story to the cache under the digest of the text it was read from. Never raises: a cache that
     cannot be written only costs the next load its speed."""
+    if any(p.severity == "error" for p in problems):
+        return
     try:
-        _store(root, content_hex, story, problems, shown)
-    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home, a story that cannot be cached: no entry
+        store_encoded(root, content_hex, encode(story, problems, list(shown)))
+    except Exception:  # noqa: BLE001, S110 - a story that cannot be cached: no entry
         pass
 
 
-def _store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:
+def store_encoded(root: str, content_hex: str, encoded: tuple[dict[str, Any], array[int], list[str]]) -> None:
+    """``store`` for a story already encoded (``codec.encode``), so a cold load that encodes it anyway pays once.
+    Never raises."""
+    try:
+        _store(root, content_hex, *encoded)
+    except Exception:  # noqa: BLE001, S110 - a full disk, a read-only home: no entry
+        pass
+
+
+def _store(root: str, content_hex: str, data: dict[str, Any], numbers: array[int], texts: list[str]) -> None:
     import tempfile  # only when writing: a warm load, or a game's start-up, never pays for importing it
 
     entry = entry_path(root)
-    if entry is None or any(p.severity == "error" for p in problems):
+    if entry is None:
         return
-    data, numbers, texts = encode(story, problems, list(shown))
     blocks = (
         json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
         numbers.tobytes(),
@@ -281,9 +304,7 @@ def _secret(directory: str, *, create: bool) -> bytes | None:
 
 
 def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> str:
-    mac = hmac.new(secret, key.encode(), hashlib.sha256)
-    mac.update(payload)
-    return mac.hexdigest()
+    return hmac_sha256(secret, key.encode(), payload)
 
 
 def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, list[str]]:
@@ -307,7 +328,7 @@ def read_entry(blob: bytes, key: str, secret: bytes) -> tuple[Any, memoryview, l
     if b + sizes[2] != len(rest):
         raise CacheMiss("truncated")
     mac = header.get("mac")
-    if not isinstance(mac, str) or not hmac.compare_digest(mac, _mac(secret, key, rest)):
+    if not isinstance(mac, str) or not compare_digest(mac, _mac(secret, key, rest)):
         raise CacheMiss("corrupt or tampered with")
     # The integer block is read where it lies, through a view: no copy of megabytes, and no page of it touched
     # until a column is read. (A cast of a length that is not a whole number of items raises TypeError: a miss.)

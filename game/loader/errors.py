@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from ..engine.records import record
 
 # Control characters and bidi overrides, shown as Python-style escapes (\n, \x1b, \u202e) in a problem.
 _VISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@record(order=True)
 class Problem:
     """One error or warning in a story, sortable by place."""
 
@@ -71,6 +71,8 @@ def sort_problems(problems: Iterable[Problem], manifest: str = "") -> list[Probl
 
 def did_you_mean(word: str, pool: Iterable[str]) -> str | None:
     """The closest name in ``pool`` to a misspelled ``word``, if any is close enough."""
+    import difflib  # only when there is a mistake to explain
+
     matches = difflib.get_close_matches(word, list(pool), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -4,11 +4,11 @@ variables, endings, locations, glossary and story-wide route lists."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Variable
+from ..engine.records import replace
 from .errors import hint
 from .nodes import NodeReader, _Src
 

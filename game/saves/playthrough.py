@@ -37,6 +37,7 @@ from ..loader.yamlsafe import compose
 from ..sanitize import sanitize_line
 from . import jsonio
 from .atomic import atomic_write
+from .hints import chance_note, closest_line, first_difference_step
 from .store import MAX_SAVE_BYTES, STORY_ID, SaveData, SaveError, decode_text, read_bytes
 
 UPDATE_ENV = "QASAS_UPDATE_GOLDEN"
@@ -342,23 +343,26 @@ class Expect:
         story, st = game.story, game.state
         out: list[tuple[str, str]] = []
         if self.scene is not None and st.scene != self.scene:
-            out.append((f"scene: {self.scene}", f"scene: {st.scene}"))
+            unknown = "" if self.scene in story.scenes else f" (no such scene{_hint(self.scene, story.scenes)})"
+            out.append((f"scene: {self.scene}{unknown}", f"scene: {st.scene}"))
         ending = game.scene.ending or None
         if self.ending is not None and ending != self.ending:
-            out.append((f"ending: {self.ending}", f"ending: {ending or 'none (the story has not ended)'}"))
+            unknown = "" if self.ending in story.endings else f" (no such ending{_hint(self.ending, story.endings)})"
+            out.append((f"ending: {self.ending}{unknown}", f"ending: {ending or 'none (the story has not ended)'}"))
         if self.no_ending and ending is not None:
             out.append(("ending: none (the story has not ended)", f"ending: {ending}"))
         for name, want in self.trust.items():
             faction = story.factions.get(name)
-            got = str(st.values[faction.slot]) if faction else "(no such faction in the story)"
+            got = str(st.values[faction.slot]) if faction else f"(no such faction in the story{_hint(name, story.factions)})"
             if faction is None or st.values[faction.slot] not in want:
                 out.append((f"trust.{name}: {want}", f"trust.{name}: {got}"))
         for name, want_v in self.variables.items():
             var = story.variables.get(name)
             if var is None:
-                out.append(
-                    (f"variables.{name}: {_show_matcher(want_v)}", f"variables.{name}: (no such variable)")
-                )
+                out.append((
+                    f"variables.{name}: {_show_matcher(want_v)}",
+                    f"variables.{name}: (no such variable{_hint(name, story.variables)})",
+                ))
                 continue
             value = st.values[var.slot]
             ok = (
@@ -374,11 +378,20 @@ class Expect:
             shown = _norm(screen_text(game))
             for t in self.text:
                 if _norm(t) not in shown:
-                    out.append((f"text contains: {_quote(t)}", f"text does not contain: {_quote(t)}"))
+                    near = closest_line(screen_text(game), t)
+                    out.append((
+                        f"text contains: {_quote(t)}",
+                        f"closest line: {_quote(near)}" if near else f"text does not contain: {_quote(t)}",
+                    ))
             for t in self.not_text:
                 if _norm(t) in shown:
                     out.append((f"text does not contain: {_quote(t)}", f"text contains: {_quote(t)}"))
         return out
+
+
+def _hint(word: str, pool: Iterable[str]) -> str:
+    best = did_you_mean(word, pool)
+    return f"; did you mean {best!r}?" if best else ""
 
 
 def _ident(node: _Node, what: str) -> str:
@@ -412,11 +425,10 @@ def _norm(text: str) -> str:
 
 def screen_text(game: Game) -> str:
     """What a player reads at this point: the scene's title and text, the ending or the choices' labels."""
-    scene = game.scene
-    parts = [scene.title, *game.text()]
+    parts = [game.header().title, *game.text()]
     ending = game.ending
     if ending is not None:
-        parts.append(ending.title)
+        parts.append(game.ending_title())
     else:
         parts.extend(v.label for v in game.choices())
     return "\n".join(parts)
@@ -610,17 +622,20 @@ class Transcript:
     def scene(self, game: Game) -> None:
         story, scene = self.story, game.scene
         chapter = story.chapters.get(scene.chapter)
+        header = game.header()
         if chapter is not None and chapter.id != self._chapter:
             self._chapter = chapter.id
-            self.lines += ["", f"=== Chapter {chapter.order}: {_line(chapter.title)} ==="]
-        where = ", ".join(_line(x) for x in (scene.place, scene.date) if x)
-        self.lines += ["", f"## {_line(scene.title)}" + (f" ({where})" if where else ""), ""]
+            self.lines += ["", f"=== Chapter {chapter.order}: {_line(header.chapter)} ==="]
+        where = ", ".join(_line(x) for x in (header.place, header.date) if x)
+        self.lines += ["", f"## {_line(header.title)}" + (f" ({where})" if where else ""), ""]
         for paragraph in game.text():
             self.lines += [_line(paragraph), ""]
         ending = game.ending
         if ending is not None:
-            self.lines.append(f"*** Ending: {_line(ending.title)} ***")
-            trust = "; ".join(f"{_line(f.name)} {game.state.values[f.slot]}" for f in story.factions.values())
+            self.lines.append(f"*** Ending: {_line(game.ending_title())} ***")
+            trust = "; ".join(
+                f"{_line(game.faction_name(f.id))} {game.state.values[f.slot]}" for f in story.factions.values()
+            )
             self.lines.append(f"Final trust: {trust}.")
             self.lines.append(f"{game.turn} choice{'s' if game.turn != 1 else ''}.")
             return
@@ -630,13 +645,20 @@ class Transcript:
                 line += f" (unavailable: {_line(v.reason)})"
             self.lines.append(line)
 
-    def choice(self, view: ChoiceView | None, outcome: Outcome) -> None:
+    def choice(self, view: ChoiceView | None, outcome: Outcome, game: Game) -> None:
+        """The choice taken, its result (the aftermath the story tells) and what it changed."""
         label = f"{view.number}. {_line(view.label)}" if view is not None else outcome.choice
         self.lines += ["", f"> {label}  [{outcome.scene_from}.{outcome.choice}]"]
+        for paragraph in outcome.result:
+            self.lines += ["", _line(paragraph)]
+        if outcome.result and (outcome.trust or outcome.names):
+            self.lines.append("")
         for change in outcome.trust:
             sign = "+" if change.delta > 0 else ""
-            name = _line(self.story.factions[change.faction].name)
+            name = _line(game.faction_name(change.faction))
             self.lines.append(f"  {name}: {sign}{change.delta}, now {change.after}.")
+        for renamed in outcome.names:
+            self.lines.append(f"  {_line(renamed.before)} are now {_line(renamed.after)}.")
 
     def text(self) -> str:
         return "\n".join(self.lines) + "\n"
@@ -665,7 +687,7 @@ def transcript(story: Story, seed: int, log: Iterable[tuple[str, str] | str]) ->
             outcome = game.choose(choice_id)
         except ChoiceError as exc:
             raise ReplayError(i, scene_id, choice_id, str(exc)) from None
-        out.choice(view, outcome)
+        out.choice(view, outcome, game)
         out.scene(game)
     return out.text()
 
@@ -750,15 +772,19 @@ class ReplayReport:
     ending: str | None
     failure: ReplayFailure | None
     transcript: str
+    written: str = ""  # the golden transcript written (with update_golden), else ''
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "file": self.file,
             "ok": self.ok,
             "steps": self.steps,
             "ending": self.ending,
             "failure": self.failure.to_json() if self.failure else None,
         }
+        if self.written:
+            out["written"] = self.written
+        return out
 
 
 def update_golden_requested() -> bool:
@@ -771,16 +797,22 @@ def _choice_failure(game: Game, step: Step, number: int) -> ReplayFailure | None
     st, story = game.state, game.story
     offered = [f"{st.scene}.{v.id}" + ("" if v.enabled else " (disabled)") for v in game.choices()]
     if game.ending is not None:
+        note = chance_note(game, step.scene) if step.scene != st.scene else ""
         return ReplayFailure(
             number,
             st.scene,
-            f"the story has already ended (ending '{game.scene.ending}')",
+            f"the story has already ended (ending '{game.scene.ending}')" + (f": {note}" if note else ""),
             [f"choice: {step.key}"],
             [f"ending: {game.scene.ending}"],
             step.where,
         )
     if step.scene != st.scene:
-        why = "no longer exists" if step.scene not in story.scenes else "is not where the choices lead"
+        if step.scene not in story.scenes:
+            why = f"does not exist{_hint(step.scene, story.scenes)}"
+        else:
+            why = "is not where the choices lead"
+            note = chance_note(game, step.scene)
+            why += f": {note}" if note else ""
         return ReplayFailure(
             number,
             st.scene,
@@ -793,7 +825,7 @@ def _choice_failure(game: Game, step: Step, number: int) -> ReplayFailure | None
         return ReplayFailure(
             number,
             st.scene,
-            f"scene '{st.scene}' has no choice '{step.choice}'",
+            f"scene '{st.scene}' has no choice '{step.choice}'{_hint(step.choice, [c.id for c in game.scene.choices])}",
             [f"choice: {step.key}"],
             ["choices offered: " + (", ".join(offered) or "none")],
             step.where,
@@ -836,10 +868,12 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         if isinstance(item, Expect):
             wrong = item.check(game)
             if wrong:
+                note = chance_note(game, item.scene) if item.scene and item.scene != game.state.scene else ""
                 failure = ReplayFailure(
                     steps,
                     game.state.scene,
-                    "expectation failed" if len(wrong) == 1 else f"{len(wrong)} expectations failed",
+                    ("expectation failed" if len(wrong) == 1 else f"{len(wrong)} expectations failed")
+                    + (f" ({note})" if note else ""),
                     [e for e, _ in wrong],
                     [a for _, a in wrong],
                     item.where,
@@ -853,11 +887,14 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         view = next(v for v in game.choices() if v.id == item.choice)
         outcome = game.choose(item.choice)
         steps += 1
-        out.choice(view, outcome)
+        out.choice(view, outcome, game)
         out.scene(game)
     text = out.text()
+    written = ""
     if failure is None and pt.transcript is not None:
         failure = _check_golden(pt, text, steps, game, update_golden)
+        if failure is None and (update_golden if update_golden is not None else update_golden_requested()):
+            written = str(pt.transcript_path())
     return ReplayReport(
         pt.name,
         failure is None,
@@ -865,6 +902,7 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
         game.scene.ending or None,
         failure,
         text,
+        written,
     )
 
 
@@ -913,10 +951,12 @@ def _check_golden(
     lines = list(diff)
     if len(lines) > 80:
         lines = lines[:80] + [f"... ({len(lines) - 80} more diff lines)"]
+    # Numbered by where the transcripts part, not by how long the replay went on after that.
+    parted = first_difference_step(want, text)
     return ReplayFailure(
-        steps,
+        parted,
         game.state.scene,
-        f"the transcript differs from the golden file {golden.name} "
+        f"the transcript differs from the golden file {golden.name} from step {parted} on "
         f"(set {UPDATE_ENV}=1 to accept the new one)",
         diff="\n".join(lines),
         kind="golden",

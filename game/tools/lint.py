@@ -1,18 +1,18 @@
-"""``qasas lint``: load a story and report every problem, as text or JSON."""
+"""Lint: load a story and find every problem, errors and certain warnings, each at file:line:col.
+
+Returns data (``lint`` -> stats, errors, warnings); ``game/commands/lint.py`` prints it as text or JSON, and the
+report links each warning to its scene.
+"""
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import sys
 from collections.abc import Callable
 
 from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
 from ..engine.text import Show
-from ..loader import Problem, check_story, default_scenes_dir
-from ..sanitize import sanitize
+from ..loader import Problem, check_story
 from .analysis import (
     FALSE,
     TRUE,
@@ -26,12 +26,6 @@ from .analysis import (
     story_effects,
     text_sites,
 )
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=None, help="the story directory (default: the shipped story)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
 
 def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Problem]]:
@@ -124,14 +118,14 @@ _NEVER = {
     "passage": "the passage is never shown",
     "if": "choice {choice} is never shown",
     "requires": "choice {choice} is never enabled",
-    "route": "this route is never taken",
+    "route": "the route to {target} in choice {choice} is never taken",
     "text": "the span never shows its first part",
 }
 _ALWAYS = {
     "passage": "it could be left out",
     "if": "the 'if' could be left out",
     "requires": "the 'requires' could be left out",
-    "route": "the routes after it are never taken",
+    "route": "the routes after it in choice {choice} are never taken",
     "text": "the span always shows its first part",
 }
 
@@ -148,7 +142,8 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
             if len(verdict) != 1:
                 continue
             choice = repr(site.choice.id) if site.choice else ""
-            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice)
+            target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
+            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
             always = "can never be true" if True not in verdict else "is always true"
             explain = _explain(site.condition.node, a, a.env_at(site))
             warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
@@ -337,30 +332,3 @@ def _glossary(story: Story, warn: Warn) -> None:
         others = "\n".join(e.text for t, e in story.glossary.items() if t != term)
         if not patterns[term].search(others):
             warn(entry.pos, f"glossary term {term!r} appears nowhere in the story (check its spelling against the text)")
-
-
-def run(args: argparse.Namespace) -> int:
-    path = args.dir or default_scenes_dir()
-    stats, errors, warnings = lint(path, args.strict)
-    ok = not errors
-    if args.json:
-        print(json.dumps({
-            "ok": ok,
-            "errors": [p.to_json() for p in errors],
-            "warnings": [p.to_json() for p in warnings],
-            "stats": stats,
-        }, ensure_ascii=True, indent=2))
-    else:
-        for p in errors + warnings:
-            print(sanitize(str(p)), file=sys.stderr if not ok else sys.stdout)
-        if ok:
-            s = stats
-            print(
-                f"ok: {s['scenes']} scenes, {s['choices']} choices, {s['endings']} endings, {s['factions']} factions, "
-                f"{s['variables']} variables, {s['words']} words"
-                + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
-            )
-        else:
-            n = len(errors)
-            print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
-    return 0 if ok else 2

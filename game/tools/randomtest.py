@@ -1,4 +1,4 @@
-"""``qasas randomtest``: thousands of random playthroughs, and a report of what an author needs to know.
+"""Randomtest: thousands of random playthroughs, and what an author needs to know about them, as data.
 
 Run ``i`` uses seed ``S + i`` both for its choices and for the story's chance routes, so any run can be repeated
 (``qasas randomtest --runs 1 --seed N`` prints that run's path). Two modes:
@@ -8,43 +8,35 @@ Run ``i`` uses seed ``S + i`` both for its choices and for the story's chance ro
   The counts are kept per batch of ``BATCH`` runs, so the results do not depend on how many ``--jobs`` run them.
 
 Nothing stops at the first problem: endings and their counts, scenes and choices never visited, trust at each
-ending (min/median/max), playthrough lengths, loops (runs longer than ``--max-steps``), dead ends (a non-ending
-scene with no choice that can be taken) and throughput are all reported together. It plays through the engine's
-fast path (``Game.available()`` and ``Game.step()``).
+ending, playthrough lengths, loops (runs longer than ``max_steps``), dead ends (a non-ending scene with no choice
+that can be taken) and throughput are all gathered together. With ``detail`` (what ``qasas report`` asks for) each
+run also counts the scenes it visits, the choices it takes and the words it reads. It plays through the engine's
+fast path (``Game.available()`` and ``Game.step()``). ``game/commands/randomtest.py`` prints the results.
+
+Work is handed to worker processes a few batches at a time, never as a list of every batch (``runs`` may be
+astronomically large), and any exception (an interrupt, a signal turned into one by the command) stops the
+workers before it propagates.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
-from ..engine import Game, Pos, Story
-from ..sanitize import sanitize_line
+from ..engine import Condition, Game, Pos, Story, apply_effects
+from .analysis import text_sites
 
 MODES = ("random", "coverage")
 BATCH = 1000  # runs per unit of work (and per coverage-count window)
 LOOP_WINDOW = 200  # how many of a looping run's last choices are inspected for its repeating scenes
-MAX_PROBLEMS_SHOWN = 20
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dir", nargs="?", default=None, help="the story directory (default: the shipped story)")
-    parser.add_argument("--runs", type=int, default=10_000, metavar="N", help="number of playthroughs (default 10000)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="run i uses seed S+i (default 1)")
-    parser.add_argument("--mode", choices=MODES, default="random", help="random choices, or prefer the least-taken")
-    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="J", help="worker processes (0: one per core)")
-    parser.add_argument(
-        "--max-steps", type=int, default=10_000, metavar="N", help="a run longer than this is reported as a loop"
-    )
-    parser.add_argument("--json", action="store_true", help="print one JSON object (for CI) instead of text")
+FDS_PER_WORKER = 8  # pipes and queues a worker process costs the parent, with room to spare
+MEMORY_PER_WORKER = 150 * 1024 * 1024  # a worker's interpreter, engine and story, generously
 
 
 # ----------------------------------------------------------------------------------------- results
@@ -63,6 +55,49 @@ class Problem:
 
 
 @dataclass(slots=True)
+class Detail:
+    """Per-run counts for the report: how many runs visit each scene and take each choice, and the distribution
+    of playthrough lengths and of words read (in all, per chapter entered, per ending reached)."""
+
+    scene_runs: Counter[str] = field(default_factory=Counter)
+    choice_runs: Counter[str] = field(default_factory=Counter)
+    route_runs: Counter[str] = field(default_factory=Counter)  # 'scene.choice>target': runs that went that way
+    lengths: Counter[int] = field(default_factory=Counter)
+    words: Counter[int] = field(default_factory=Counter)
+    chapter_words: dict[str, Counter[int]] = field(default_factory=dict)
+    ending_words: dict[str, Counter[int]] = field(default_factory=dict)
+
+    def merge(self, other: Detail) -> None:
+        self.scene_runs.update(other.scene_runs)
+        self.choice_runs.update(other.choice_runs)
+        self.route_runs.update(other.route_runs)
+        self.lengths.update(other.lengths)
+        self.words.update(other.words)
+        for mine, theirs in ((self.chapter_words, other.chapter_words), (self.ending_words, other.ending_words)):
+            for k, c in theirs.items():
+                mine.setdefault(k, Counter()).update(c)
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "scene_runs": dict(self.scene_runs), "choice_runs": dict(self.choice_runs),
+            "route_runs": dict(self.route_runs),
+            "lengths": dict(self.lengths), "words": dict(self.words),
+            "chapter_words": {k: dict(c) for k, c in self.chapter_words.items()},
+            "ending_words": {k: dict(c) for k, c in self.ending_words.items()},
+        }
+
+    @classmethod
+    def from_data(cls, d: dict[str, Any]) -> Detail:
+        def ints(c: dict[Any, int]) -> Counter[int]:
+            return Counter({int(k): v for k, v in c.items()})
+
+        return cls(
+            Counter(d["scene_runs"]), Counter(d["choice_runs"]), Counter(d["route_runs"]), ints(d["lengths"]), ints(d["words"]),
+            {k: ints(c) for k, c in d["chapter_words"].items()}, {k: ints(c) for k, c in d["ending_words"].items()},
+        )
+
+
+@dataclass(slots=True)
 class Results:
     """Mergeable totals of a batch of runs (merging is order-independent, so results never depend on --jobs)."""
 
@@ -76,6 +111,9 @@ class Results:
     longest: tuple[int, int] = (0, 0)  # (steps, -seed): the longest run, smallest seed on ties
     problems: dict[tuple[str, tuple[str, ...]], Problem] = field(default_factory=dict)
     elapsed: float = 0.0
+    detail: Detail | None = None
+    # The {if ...} spans in text, by 'file:line:col': how often their condition held and failed where it was read.
+    spans: dict[str, list[int]] = field(default_factory=dict)
 
     def merge(self, other: Results) -> None:
         self.runs += other.runs
@@ -92,6 +130,14 @@ class Results:
         self.longest = max(self.longest, other.longest)
         for key, p in other.problems.items():
             self.add_problem(key, p)
+        if other.detail is not None:
+            if self.detail is None:
+                self.detail = Detail()
+            self.detail.merge(other.detail)
+        for place, (yes, no) in other.spans.items():
+            counts = self.spans.setdefault(place, [0, 0])
+            counts[0] += yes
+            counts[1] += no
 
     def add_problem(self, key: tuple[str, tuple[str, ...]], p: Problem) -> None:
         mine = self.problems.get(key)
@@ -111,6 +157,8 @@ class Results:
             "problems": [
                 [p.kind, list(p.scenes), p.seed, p.steps, p.runs, list(p.path)] for p in self.problems.values()
             ],
+            "detail": self.detail.to_data() if self.detail is not None else None,
+            "spans": self.spans,
         }
 
     @classmethod
@@ -122,15 +170,58 @@ class Results:
         for kind, scenes, seed, steps, runs, path in d["problems"]:
             p = Problem(kind, tuple(scenes), seed, steps, runs, tuple(path))
             r.problems[(kind, p.scenes)] = p
+        if d.get("detail") is not None:
+            r.detail = Detail.from_data(d["detail"])
+        r.spans = {k: [int(v[0]), int(v[1])] for k, v in d.get("spans", {}).items()}
         return r
 
 
 # ----------------------------------------------------------------------------------------- playing
 
 
-def play_batch(story: Story, first_seed: int, count: int, mode: str = "random", max_steps: int = 10_000) -> Results:
-    """Play ``count`` runs with seeds ``first_seed ..``; the hot loop of randomtest."""
+def words_shown(game: Game) -> int:
+    """The words of scene text a player reads in the current scene, as rendered for this state (a choice's result
+    counts too: see ``play_batch``)."""
+    return sum(len(paragraph.split()) for paragraph in game.text())
+
+
+Spans = dict[str, list[tuple[str, Condition]]]
+
+
+def _span_conditions(story: Story) -> tuple[Spans, Spans]:
+    """The conditions of {if ...} spans a player can read, each with its place ('file:line:col'): per scene, those
+    read as it is entered (its text, header, labels and reasons), and per choice key, those of its result (read
+    after its effects)."""
+    at_scene: Spans = {}
+    at_result: Spans = {}
+    for scene in story.scenes.values():
+        for site in text_sites(story, scene):
+            item = (str(site.condition.pos), site.condition)
+            if site.role == "result" and site.choice is not None:
+                at_result.setdefault(site.choice.key, []).append(item)
+            else:
+                at_scene.setdefault(scene.id, []).append(item)
+    return at_scene, at_result
+
+
+def play_batch(
+    story: Story, first_seed: int, count: int, mode: str = "random", max_steps: int = 10_000, detail: bool = False
+) -> Results:
+    """Play ``count`` runs with seeds ``first_seed ..``; the hot loop of randomtest. ``detail`` also counts, per
+    run, the scenes visited, the choices taken and the words read (slower: every scene's text is rendered).
+    The conditions of {if ...} spans are judged where a player reads them, so the report can name a span that never
+    showed (only scenes and choices that have one pay for it)."""
     res = Results()
+    span_at_scene, span_at_result = _span_conditions(story)
+    spans = res.spans
+
+    def judge(conditions: list[tuple[str, Condition]], values: list, seen: set[str], taken_keys: set[str]) -> None:
+        for key, c in conditions:
+            counts = spans.get(key)
+            if counts is None:
+                counts = spans[key] = [0, 0]
+            counts[0 if c.test(values, seen, taken_keys) else 1] += 1
+
     scenes = story.scenes
     order = {sid: i for i, sid in enumerate(scenes)}
     factions = [(f.id, f.slot) for f in story.factions.values()]
@@ -138,6 +229,7 @@ def play_batch(story: Story, first_seed: int, count: int, mode: str = "random", 
     taken: dict[str, int] = {c.key: 0 for s in scenes.values() for c in s.choices}
     endings, ending_seed, trust = res.endings, res.ending_seed, res.trust
     visited, chosen = res.visited, res.chosen
+    info = res.detail = Detail() if detail else None
     total_steps = 0
     longest = (0, 0)
     for seed in range(first_seed, first_seed + count):
@@ -147,8 +239,14 @@ def play_batch(story: Story, first_seed: int, count: int, mode: str = "random", 
         log = st.log
         available = game.available
         step = game.step
+        if info is not None:
+            read = words_shown(game)
+            per_chapter = {scenes[st.scene].chapter: read}
+            ways: set[str] = set()
         while True:
             scene = scenes[st.scene]
+            if span_at_scene and scene.id in span_at_scene:
+                judge(span_at_scene[scene.id], st.values, st.visited, st.chosen)
             if scene.ending:
                 break
             choices = available()
@@ -171,12 +269,35 @@ def play_batch(story: Story, first_seed: int, count: int, mode: str = "random", 
                 choice = choices[int(rand() * n)]
             if coverage:
                 taken[choice.key] += 1
-            step(choice)
+            if span_at_result and choice.key in span_at_result:
+                after = list(st.values)
+                apply_effects(story, choice.effects, after)
+                judge(span_at_result[choice.key], after, st.visited, st.chosen | {choice.key})
+            if info is None:
+                step(choice)
+            else:
+                # The same step, taken the way a player takes it, for the words of its result as well.
+                outcome = game.choose(choice.id)
+                ways.add(f"{choice.key}>{st.scene}")
+                here = sum(len(p.split()) for p in outcome.result) + words_shown(game)
+                read += here
+                chapter = scenes[st.scene].chapter
+                per_chapter[chapter] = per_chapter.get(chapter, 0) + here
         steps = len(log)
         total_steps += steps
         longest = max(longest, (steps, -seed))
         visited |= st.visited
         chosen |= st.chosen
+        if info is not None:
+            info.scene_runs.update(st.visited)
+            info.choice_runs.update(st.chosen)
+            info.route_runs.update(ways)
+            info.lengths[steps] += 1
+            info.words[read] += 1
+            for chapter, n_words in per_chapter.items():
+                info.chapter_words.setdefault(chapter, Counter())[n_words] += 1
+            if scene.ending:
+                info.ending_words.setdefault(scene.ending, Counter())[read] += 1
         if scene.ending:
             ending = scene.ending
             endings[ending] += 1
@@ -200,8 +321,10 @@ def _repeating(tail: list[tuple[str, str]], order: dict[str, int]) -> tuple[str,
     return tuple(sorted({scene_id for scene_id, _ in tail}, key=order.__getitem__))
 
 
-# Worker processes: each loads the story itself (the story is never sent between processes). A worker that cannot
-# load it, or finds a different story on disk (edited since the run began), reports that instead of results.
+# ------------------------------------------------------------------------------------ worker processes
+
+# Each worker loads the story itself (the story is never sent between processes). A worker that cannot load it,
+# or finds a different story on disk (edited since the run began), reports that instead of results.
 _WORKER_STORY: Story | None = None
 _WORKER_ERROR = ""
 
@@ -210,9 +333,21 @@ class StoryChanged(Exception):
     """A worker could not load the same story as the main process."""
 
 
-def _work(task: tuple[str, str, int, int, str, int]) -> dict[str, Any]:
+class WorkerLost(Exception):
+    """A worker process died (killed from outside, or out of memory) before finishing its work."""
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches every process of the terminal's group: only the main process answers it (by stopping the
+    # workers), so a worker never prints a KeyboardInterrupt traceback of its own.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _work(task: tuple[str, str, int, int, str, int, bool]) -> dict[str, Any]:
     global _WORKER_STORY, _WORKER_ERROR
-    path, fingerprint, first, count, mode, max_steps = task
+    path, fingerprint, first, count, mode, max_steps, detail = task
     if _WORKER_STORY is None and not _WORKER_ERROR:
         from ..loader import StoryError, load_story
 
@@ -226,7 +361,43 @@ def _work(task: tuple[str, str, int, int, str, int]) -> dict[str, Any]:
     if _WORKER_ERROR:
         return {"error": _WORKER_ERROR}
     assert _WORKER_STORY is not None
-    return play_batch(_WORKER_STORY, first, count, mode, max_steps).to_data()
+    return play_batch(_WORKER_STORY, first, count, mode, max_steps, detail).to_data()
+
+
+def usable_jobs(requested: int) -> tuple[int, str]:
+    """How many worker processes to run for ``requested`` (0: one per core), and why when that is fewer: no more
+    than the cores this process may use, the open-file limit allows, or memory holds."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if requested <= 0:
+        requested = cores
+    limits = [(cores, f"{cores} core{'s' if cores != 1 else ''}")]
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft != resource.RLIM_INFINITY:
+            by_files = max(1, (soft - 64) // FDS_PER_WORKER)
+            limits.append((by_files, f"the open-file limit of {soft}"))
+    except (ImportError, OSError, ValueError):
+        pass
+    try:
+        memory = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        limits.append((max(1, memory // MEMORY_PER_WORKER), f"{memory // 2**20:,} MiB of free memory"))
+    except (AttributeError, OSError, ValueError):
+        pass
+    cap, why = min(limits)
+    if requested <= cap:
+        return requested, ""
+    return cap, why
+
+
+def _batches(seed: int, runs: int) -> Iterator[tuple[int, int]]:
+    """(first seed, count) for each batch, made as they are needed."""
+    for i in range(0, runs, BATCH):
+        yield seed + i, min(BATCH, runs - i)
 
 
 def randomtest(
@@ -238,41 +409,111 @@ def randomtest(
     jobs: int = 1,
     path: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    detail: bool = False,
 ) -> Results:
     """Play ``runs`` playthroughs and merge the results. With ``jobs > 1`` the work is split over processes that
-    each load the story from ``path`` (required then). ``progress(done, total)`` is called as batches finish."""
-    tasks = [(seed + i, min(BATCH, runs - i), mode, max_steps) for i in range(0, runs, BATCH)]
-    total = Results()
+    each load the story from ``path`` (required then); ``jobs`` is used as given (see ``usable_jobs``).
+    ``progress(done, total)`` is called as batches finish. Raises StoryChanged when a worker finds another story,
+    WorkerLost when a worker dies; an exception raised meanwhile (KeyboardInterrupt) stops every worker first."""
+    total = Results(detail=Detail() if detail else None)
     started = time.perf_counter()
-    if jobs <= 1 or len(tasks) <= 1:
-        for first, count, _, _ in tasks:
-            total.merge(play_batch(story, first, count, mode, max_steps))
+    if jobs <= 1 or runs <= BATCH:
+        for first, count in _batches(seed, runs):
+            total.merge(play_batch(story, first, count, mode, max_steps, detail))
             if progress:
                 progress(total.runs, runs)
     else:
         if path is None:
             raise ValueError("jobs > 1 needs the story's path, so that each worker can load it")
-        import multiprocessing
-
-        # 'spawn': a worker starts clean and loads the story itself, whatever the parent process holds.
-        ctx = multiprocessing.get_context("spawn")
-        work = [(path, story.fingerprint, *t) for t in tasks]
-        with ctx.Pool(min(jobs, len(tasks))) as pool:
-            for data in pool.imap_unordered(_work, work):
-                if "error" in data:
-                    pool.terminate()
-                    raise StoryChanged(data["error"])
-                total.merge(Results.from_data(data))
-                if progress:
-                    progress(total.runs, runs)
+        jobs = min(jobs, -(-runs // BATCH))
+        work = ((path, story.fingerprint, first, count, mode, max_steps, detail) for first, count in _batches(seed, runs))
+        for data in _run_workers(jobs, work):
+            if "error" in data:
+                raise StoryChanged(data["error"])
+            total.merge(Results.from_data(data))
+            if progress:
+                progress(total.runs, runs)
     total.elapsed = time.perf_counter() - started
     return total
+
+
+def _run_workers(jobs: int, work: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
+    """Results of ``_work`` over ``work`` from ``jobs`` processes, as they finish. At most two tasks per worker are
+    queued at any time, so an endless ``work`` costs no memory; leaving the generator stops every worker."""
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # 'spawn': a worker starts clean and loads the story itself, whatever the parent process holds.
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
+    pending: set[Future[dict[str, Any]]] = set()
+    clean = False
+    submitted = 0
+    try:
+        for task in work:
+            if submitted < jobs:
+                # The first submissions start the workers: Ctrl-C must not reach one before it can ignore it.
+                with _sigint_ignored():
+                    pending.add(pool.submit(_work, task))
+            else:
+                pending.add(pool.submit(_work, task))
+            submitted += 1
+            while len(pending) >= 2 * jobs:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    yield _result(f)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield _result(f)
+        clean = True
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process died before finishing its work (killed, or out of memory)") from None
+    finally:
+        _stop(pool, pending, clean)
+
+
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while a worker is started, so that it starts ignoring it too (a spawned interpreter keeps an
+    ignored SIGINT ignored). Only the main thread may change signal handlers; elsewhere this does nothing."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _result(f: Any) -> dict[str, Any]:
+    data: dict[str, Any] = f.result()
+    return data
+
+
+def _stop(pool: Any, pending: set[Any], clean: bool) -> None:
+    """Shut the pool down; unless it finished its work, end the workers at once rather than waiting for them."""
+    if not clean:
+        for f in pending:
+            f.cancel()
+        # The executor has no public way to end running workers before Python 3.14; its process table does.
+        for proc in list(getattr(pool, "_processes", {}).values()):
+            try:
+                proc.terminate()
+            except (OSError, ValueError, AttributeError):
+                pass
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ----------------------------------------------------------------------------------------- reporting
 
 
-def _median(values: Counter[int]) -> float:
+def median(values: Counter[int]) -> float:
+    """The median of a distribution given as value -> count (the mean of the middle two for an even count)."""
     n = sum(values.values())
     ordered: list[tuple[int, int]] = sorted(values.items())
 
@@ -289,6 +530,13 @@ def _median(values: Counter[int]) -> float:
     return (nth(n // 2 - 1) + nth(n // 2)) / 2
 
 
+def spread(values: Counter[int]) -> dict[str, int | float]:
+    """min / median / max of a distribution given as value -> count (zeros when it is empty)."""
+    if not values:
+        return {"min": 0, "median": 0, "max": 0}
+    return {"min": min(values), "median": _num(median(values)), "max": max(values)}
+
+
 def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() else round(x, 1)
 
@@ -299,10 +547,7 @@ def report_data(story: Story, res: Results, *, runs: int, seed: int, mode: str, 
     endings = {}
     for eid, ending in story.endings.items():
         if res.endings.get(eid):
-            trust = {
-                fid: {"min": min(c), "median": _num(_median(c)), "max": max(c)}
-                for fid, c in res.trust.get(eid, {}).items()
-            }
+            trust = {fid: spread(c) for fid, c in res.trust.get(eid, {}).items()}
             endings[eid] = {"title": ending.title, "count": res.endings[eid], "first_seed": res.ending_seed[eid], "trust": trust}
     ending_of_scene = {s.id for s in story.scenes.values() if s.ending}
 
@@ -350,86 +595,39 @@ def report_data(story: Story, res: Results, *, runs: int, seed: int, mode: str, 
             for p in problems
             if p.kind == "dead_end"
         ],
+        "spans_never_shown": [
+            {**_where_key(key), "source": source, "read": yes + no}
+            for key, (yes, no) in sorted(res.spans.items(), key=_place_order) if yes == 0
+            for source in [_span_source(story, key)]
+        ],
+        "spans_always_shown": [
+            {**_where_key(key), "source": source, "read": yes + no}
+            for key, (yes, no) in sorted(res.spans.items(), key=_place_order) if no == 0
+            for source in [_span_source(story, key)]
+        ],
         "ok": not res.problems,
     }
 
 
-def format_report(story: Story, data: dict[str, Any]) -> str:
-    """The report as text for a terminal."""
-    out: list[str] = []
-    t = data["throughput"]
-    first, last = data["seeds"]
-    out.append(
-        f"randomtest: {data['runs']:,} playthrough{'s' if data['runs'] != 1 else ''} of {sanitize_line(story.title)!r} ({data['mode']} mode, "
-        f"seeds {first}..{last}, {data['jobs']} job{'s' if data['jobs'] != 1 else ''}) in {data['elapsed_s']:.2f} s"
-    )
-    out.append(f"  {t['playthroughs_per_s']:,.0f} playthroughs/s, {t['choices_per_s']:,.0f} choices/s")
-    length = data["length"]
-    out.append(
-        f"  length: {length['average']:.1f} choices on average, longest {length['longest']:,} (seed {length['longest_seed']})"
-    )
-    unseen, untaken = data["scenes_never_visited"], data["choices_never_taken"]
-    cov = data["coverage"]
-    out.append(
-        f"  coverage: {cov['scenes_visited']}/{cov['scenes']} scenes visited, "
-        f"{cov['choices_taken']}/{cov['choices']} choices taken"
-    )
-    out.append("")
-    endings = data["endings"]
-    out.append(f"Endings reached ({len(endings)} of {len(story.endings)}):")
-    width = max((len(e) for e in endings), default=0)
-    runs = max(data["runs"], 1)
-    for eid, e in sorted(endings.items(), key=lambda kv: (-kv[1]["count"], kv[0])):
-        out.append(
-            f"  {eid:<{width}}  {e['count']:>8,}  {100 * e['count'] / runs:5.1f}%  "
-            f"{sanitize_line(e['title'])!r} (first at seed {e['first_seed']})"
-        )
-    if data["endings_never_reached"]:
-        out.append("  never reached: " + ", ".join(data["endings_never_reached"]))
-    if endings and story.factions:
-        out.append("")
-        out.append("Trust at the endings (min/median/max):")
-        factions = list(story.factions)
-        cells = {
-            eid: [f"{e['trust'][f]['min']}/{e['trust'][f]['median']}/{e['trust'][f]['max']}" for f in factions]
-            for eid, e in endings.items()
-        }
-        widths = [max([len(f)] + [len(c[i]) for c in cells.values()]) for i, f in enumerate(factions)]
-        out.append("  " + " " * width + "  " + "  ".join(f"{f:>{w}}" for f, w in zip(factions, widths)))
-        for eid in sorted(endings, key=lambda k: (-endings[k]["count"], k)):
-            out.append(f"  {eid:<{width}}  " + "  ".join(f"{c:>{w}}" for c, w in zip(cells[eid], widths)))
-    if unseen:
-        out.append("")
-        out.append(f"Scenes never visited ({len(unseen)}):")
-        out.extend(f"  {u['file']}:{u['line']}:{u['column']}: {u['id']}" for u in unseen)
-    if untaken:
-        out.append("")
-        out.append(f"Choices never taken, in scenes that were visited ({len(untaken)}):")
-        out.extend(f"  {u['file']}:{u['line']}:{u['column']}: {u['id']}" for u in untaken)
-    problems = data["loops"] + data["dead_ends"]
-    if problems:
-        out.append("")
-        out.append(f"Problems ({sum(p['runs'] for p in problems):,} runs):")
-        for p in data["loops"][:MAX_PROBLEMS_SHOWN]:
-            out.append(
-                f"  loop: seed {p['seed']} made {p['steps']:,} choices without reaching an ending; it keeps returning "
-                f"to {', '.join(p['scenes'])}" + (f" ({p['runs']:,} runs like it)" if p["runs"] > 1 else "")
-            )
-        for p in data["dead_ends"][:MAX_PROBLEMS_SHOWN]:
-            out.append(
-                f"  dead end: scene {p['scene']!r} is not an ending but offers no choice that can be taken "
-                f"(seed {p['seed']}, after {p['steps']} choices" + (f"; {p['runs']:,} runs" if p["runs"] > 1 else "") + ")"
-            )
-        hidden = len(data["loops"][MAX_PROBLEMS_SHOWN:]) + len(data["dead_ends"][MAX_PROBLEMS_SHOWN:])
-        if hidden:
-            out.append(f"  ... and {hidden} more (see --json)")
-    else:
-        out.append("")
-        out.append("No loops and no dead ends.")
-    return "\n".join(sanitize_line(line) for line in out) + "\n"
+def _place_order(item: tuple[str, list[int]]) -> tuple[str, int, int]:
+    file, line, column = item[0].rsplit(":", 2)
+    return file, int(line), int(column)
 
 
-def _replay_path(story: Story, seed: int, mode: str, max_steps: int) -> list[str]:
+def _where_key(key: str) -> dict[str, Any]:
+    file, line, column = key.rsplit(":", 2)
+    return {"file": file, "line": int(line), "column": int(column)}
+
+
+def _span_source(story: Story, key: str) -> str:
+    for scene in story.scenes.values():
+        for site in text_sites(story, scene):
+            if str(site.condition.pos) == key:
+                return site.condition.source
+    return ""
+
+
+def replay_path(story: Story, seed: int, mode: str, max_steps: int) -> list[str]:
     """The path of one run, for ``--runs 1`` (random mode is reproducible from the seed alone)."""
     game = Game(story, seed)
     rand = Random(seed).random
@@ -449,67 +647,3 @@ def _replay_path(story: Story, seed: int, mode: str, max_steps: int) -> list[str
         taken[choice.key] = taken.get(choice.key, 0) + 1
         game.step(choice)
     return [f"{s}.{c}" for s, c in game.state.log]
-
-
-class _Bar:
-    """A progress bar on stderr, drawn only when stderr is a terminal, at most ten times a second."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.last = 0.0
-        self.started = time.perf_counter()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if not self.enabled or (now - self.last < 0.1 and done < total):
-            return
-        self.last = now
-        width = 30
-        filled = width * done // max(total, 1)
-        rate = done / max(now - self.started, 1e-9)
-        sys.stderr.write(f"\r[{'#' * filled}{'-' * (width - filled)}] {done:,}/{total:,} runs  {rate:,.0f}/s ")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-
-def run(args: argparse.Namespace) -> int:
-    from ..commands.common import load_or_report
-    from ..loader import default_scenes_dir
-
-    for name, value, low in (("--runs", args.runs, 1), ("--max-steps", args.max_steps, 1), ("--jobs", args.jobs, 0)):
-        if value < low:
-            print(f"qasas randomtest: {name} must be at least {low}", file=sys.stderr)
-            return 2
-    path = args.dir or default_scenes_dir()
-    story = load_or_report(path)
-    if story is None:
-        return 2
-    jobs = args.jobs or (os.cpu_count() or 1)
-    bar = _Bar(sys.stderr.isatty() and not args.json)
-    try:
-        res = randomtest(story, args.runs, args.seed, args.mode, args.max_steps, jobs, path, bar)
-    except StoryChanged as exc:
-        failure = str(exc)
-    else:
-        failure = ""
-    finally:
-        bar.close()
-    if failure:
-        print(sanitize_line(f"qasas randomtest: {failure}"), file=sys.stderr)
-        return 2
-    data = report_data(story, res, runs=args.runs, seed=args.seed, mode=args.mode, jobs=jobs, max_steps=args.max_steps)
-    if args.runs == 1:
-        data["path"] = _replay_path(story, args.seed, args.mode, args.max_steps)
-    if args.json:
-        print(json.dumps(data, ensure_ascii=True, indent=2))
-    else:
-        sys.stdout.write(format_report(story, data))
-        if "path" in data:
-            shown = data["path"] if len(data["path"]) <= 200 else data["path"][:200] + ["..."]
-            lines = "\n".join(f"  {sanitize_line(p)}" for p in shown)
-            sys.stdout.write(f"\nPath of seed {args.seed}:\n{lines}\n")
-    return 0 if data["ok"] else 1

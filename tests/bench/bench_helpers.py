@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import Any
+
+from game.engine.records import fields, is_record
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -14,9 +15,9 @@ RICH = ROOT / "tests" / "fixtures" / "rich"  # every form of the format
 def as_data(value: Any) -> Any:
     """A value as plain data, field by field, for comparing two loads of a story. A compiled condition's closure
     cannot be compared, so it is left out here; the tests compare how the stories play instead."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [(f.name, getattr(value, f.name)) for f in dataclasses.fields(value)]
-        kept = [(name, as_data(v)) for name, v in fields if isinstance(v, type) or not callable(v)]
+    if is_record(value):
+        named = [(name, getattr(value, name)) for name in fields(value)]
+        kept = [(name, as_data(v)) for name, v in named if isinstance(v, type) or not callable(v)]
         return (type(value).__name__, kept)
     if isinstance(value, dict):  # as a list of pairs: the order of scenes, chapters and factions counts
         return [(k, as_data(v)) for k, v in value.items()]

@@ -332,7 +332,9 @@ def test_a_very_long_choice_log_is_bounded(
     assert_refused(store, story, path, "does not match its own choices")
     status, _ = replay_status(path, capsys)
     assert status == FAILS
-    assert time.monotonic() - start < 10
+    # A guard against a hang or quadratic time (which would take hours here), not a speed goal: generous, so a
+    # busy machine never fails it.
+    assert time.monotonic() - start < 120
 
 
 def special_file(kind: str, path: Path) -> None:

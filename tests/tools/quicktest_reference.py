@@ -12,12 +12,12 @@ reads it. Slow and obvious on purpose.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from typing import Any
 
 from game.engine import Game, State, Story
 from game.engine.game import apply_effects
+from game.engine.records import replace
 from game.tools.analysis import condition_sites, text_sites
 
 
@@ -135,13 +135,13 @@ def with_chances(story: Story, chance: int) -> Story:
     scenes = {}
     for sid, scene in story.scenes.items():
         choices = tuple(
-            dataclasses.replace(c, routes=tuple(
-                dataclasses.replace(r, chance=chance) if r.chance is not None else r for r in c.routes
+            replace(c, routes=tuple(
+                replace(r, chance=chance) if r.chance is not None else r for r in c.routes
             ))
             for c in scene.choices
         )
-        scenes[sid] = dataclasses.replace(scene, choices=choices)
-    return dataclasses.replace(story, scenes=scenes)
+        scenes[sid] = replace(scene, choices=choices)
+    return replace(story, scenes=scenes)
 
 
 # ------------------------------------------------------------------------------------------- brute force

@@ -25,10 +25,11 @@ import pytest
 from tools_helpers import write_story
 
 from game.cli import COMMANDS, build_parser
+from game.commands.graph import to_mermaid
 from game.engine import Game
 from game.loader import check_story
 from game.saves import Playthrough, replay_playthrough
-from game.tools.graph import to_mermaid
+from game.tools.graph import story_map
 from game.tools.lint import deep_warnings
 from game.tools.schema import editor_view, manifest_schema, scenes_schema
 
@@ -108,7 +109,7 @@ def test_every_example_loads_validates_and_shows_what_it_says(tmp_path: Path) ->
         elif b.kind == "graph":
             assert first_story is not None
             drawn = "\n".join(b.text.split("\n")[1:])
-            assert drawn == to_mermaid(first_story), f"{where}: run 'qasas graph' on the first example and paste it"
+            assert drawn == to_mermaid(story_map(first_story)), f"{where}: run 'qasas graph' on the first example and paste it"
             checked += 1
     assert checked >= 6
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOLS = ["analysis", "files", "graph", "lint", "quicktest", "randomtest", "schema"]
+TOOLS = ["analysis", "files", "graph", "lint", "modelines", "quicktest", "randomtest", "schema"]
 
 
 @pytest.mark.parametrize("name", TOOLS)
@@ -37,5 +37,5 @@ def test_running_every_tool_command_stays_clean() -> None:
 def test_the_commands_are_registered() -> None:
     from game.cli import COMMANDS
 
-    for name in ("lint", "graph", "randomtest", "quicktest", "schema"):
-        assert COMMANDS[name][0].startswith("game.tools.")
+    for name in COMMANDS:
+        assert COMMANDS[name][0] == f"game.commands.{name}"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from game.commands.randomtest import format_report
 from game.engine import Game
 from game.loader import load_story
-from game.tools.randomtest import Results, format_report, play_batch, randomtest, report_data
+from game.tools.randomtest import Results, play_batch, randomtest, report_data
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "fixtures" / "tiny"
@@ -183,3 +184,28 @@ def test_command_json_exit_status_and_no_progress_bar_when_not_a_terminal(story_
     assert "Problems (" in bad.stdout and "\x1b" not in bad.stdout + bad.stderr
     usage = subprocess.run([sys.executable, "-m", "game", "randomtest", "--runs", "0"], capture_output=True, text=True, check=False)
     assert usage.returncode == 2 and "--runs must be at least 1" in usage.stderr
+
+
+def test_text_spans_that_never_show_are_named(make_story) -> None:  # type: ignore[no-untyped-def]
+    story = make_story("""\
+        chapter: one
+        scenes:
+          - id: start
+            title: Start
+            text: |
+              The gate is {if n > 10: open|shut}. {if guards >= 0: The guards watch.}
+            choices:
+              - id: win
+                label: Win
+                effects: {add: {n: 1}}
+                result: "You go{if n > 5:, at last}."
+                goto: won_scene
+          - {id: won_scene, title: Won, ending: won, text: Through.}
+        """)
+    data = report_data(story, randomtest(story, runs=50, seed=1), runs=50, seed=1, mode="random", jobs=1, max_steps=100)
+    never = [(Path(s["file"]).name, s["line"], s["column"], s["source"], s["read"]) for s in data["spans_never_shown"]]
+    always = [(s["line"], s["source"]) for s in data["spans_always_shown"]]
+    assert never == [("scenes.yaml", 6, 23, "n > 10", 50), ("scenes.yaml", 11, 28, "n > 5", 50)]
+    assert always == [(6, "guards >= 0")]
+    text = format_report(story, data)
+    assert "Text spans never shown: their condition never held where it was read (2):" in text

@@ -14,16 +14,14 @@ from tools_helpers import write_story
 
 from game.loader import StoryError, check_story, default_scenes_dir, load_story
 from game.loader.reader import walk_story_files
+from game.tools.modelines import add_modelines, modeline_for, with_modeline
 from game.tools.schema import (
     FILES,
-    add_modelines,
     editor_view,
     manifest_schema,
-    modeline_for,
     render,
     scenes_schema,
     schema_for,
-    with_modeline,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -223,8 +221,8 @@ def test_modelines_point_at_the_schemas_relatively(tmp_path: Path) -> None:
     write_story(story, BASE_MANIFEST, BASE_SCENES)
     (story / "ch").mkdir()
     (story / "ch" / "more.yaml").write_text("chapter: one\nscenes: []\n", encoding="utf-8")
-    changed, errors = add_modelines(str(story), str(schemas))
-    assert errors == [] and len(changed) == 3
+    result = add_modelines(str(story), str(schemas))
+    assert result.problems == [] and len(result.changed) == 3
     assert (story / "story.yaml").read_text().splitlines()[0] == "# yaml-language-server: $schema=../schemas/story.schema.json"
     assert (story / "scenes.yaml").read_text().splitlines()[0] == "# yaml-language-server: $schema=../schemas/scenes.schema.json"
     assert (story / "ch" / "more.yaml").read_text() == (
@@ -232,7 +230,8 @@ def test_modelines_point_at_the_schemas_relatively(tmp_path: Path) -> None:
     )
     assert (story / "scenes.yaml").read_text().split("\n", 1)[1] == textwrap.dedent(BASE_SCENES)
     # Idempotent, and the story still loads.
-    assert add_modelines(str(story), str(schemas)) == ([], [])
+    again = add_modelines(str(story), str(schemas))
+    assert again.changed == [] and again.problems == []
     assert loader_errors(story) == []
 
 

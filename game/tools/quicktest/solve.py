@@ -110,10 +110,12 @@ class Solver:
     def run(self, needed: Callable[[int], bool]) -> None:
         """Decide every goal ``needed`` says matters, as far as the budgets allow."""
         workers = Workers(self, self.settings.jobs)
+        clean = False
         try:
             self._run(needed, workers)
+            clean = True
         finally:
-            workers.close()
+            workers.close(clean)
 
     def _run(self, needed: Callable[[int], bool], workers: Workers) -> None:
         self.say("searching every state")

@@ -4,7 +4,8 @@ Random play and the deciding of open goals are cut into tasks that do not depend
 the same knowledge, runs in a solver of its own (with a fresh book that logs what it learns), and its log is
 replayed into the main book in the tasks' order. One job runs the same tasks, one after another, the same way.
 Workers load the story themselves from its directory (the story is never sent between processes), and a worker
-that finds a different story there (edited since the run began) says so instead of answering.
+that finds a different story there (edited since the run began) says so instead of answering (``StoryChanged``;
+a worker that dies raises ``WorkerLost``; both are randomtest's).
 """
 
 from __future__ import annotations
@@ -22,10 +23,6 @@ Task = tuple[Any, ...]
 Answer = tuple[list[Entry], dict[str, int]]
 
 
-class StoryChanged(Exception):
-    """A worker could not load the same story as the main process."""
-
-
 def perform(solver: Solver, task: Task) -> Answer:
     """Run one task in a solver of its own (sharing ``solver``'s story and searches' keys); see the module
     docstring."""
@@ -41,7 +38,8 @@ def perform(solver: Solver, task: Task) -> Answer:
 
 
 class Workers:
-    """Runs tasks here (``jobs`` 1, or a story not loaded from a directory) or in a pool of processes."""
+    """Runs tasks here (``jobs`` 1, or a story not loaded from a directory) or in a pool of processes, started
+    and stopped as randomtest's are (Ctrl-C reaches only this process, which stops the workers)."""
 
     def __init__(self, solver: Solver, jobs: int) -> None:
         self.solver = solver
@@ -49,28 +47,42 @@ class Workers:
         self.pool: Any = None
 
     def map(self, tasks: Sequence[Task]) -> Iterator[Answer]:
-        """The answers, in the tasks' order."""
+        """The answers, in the tasks' order. Raises StoryChanged when a worker finds another story on disk,
+        WorkerLost when one dies."""
         if self.jobs <= 1 or len(tasks) <= 1:
             for task in tasks:
                 yield perform(self.solver, task)
             return
+        from concurrent.futures.process import BrokenProcessPool
+
+        from ..randomtest import StoryChanged, WorkerLost, _sigint_ignored
+
         if self.pool is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-            # 'spawn': a worker starts clean and loads the story itself, whatever the parent process holds.
-            ctx = multiprocessing.get_context("spawn")
             story = self.solver.story
-            self.pool = ctx.Pool(self.jobs, _start, (story.root, story.fingerprint, self.solver.settings))
-        for answer in self.pool.imap(_work, tasks):
-            if isinstance(answer, str):
-                self.close()
-                raise StoryChanged(answer)
-            yield answer
+            # 'spawn': a worker starts clean and loads the story itself, whatever the parent process holds.
+            self.pool = ProcessPoolExecutor(
+                self.jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_start,
+                initargs=(story.root, story.fingerprint, self.solver.settings),
+            )
+        try:
+            with _sigint_ignored():  # the first tasks start the workers: they must start ignoring Ctrl-C
+                answers = self.pool.map(_work, tasks)
+            for answer in answers:
+                if isinstance(answer, str):
+                    raise StoryChanged(answer)
+                yield answer
+        except BrokenProcessPool:
+            raise WorkerLost("a worker process died before finishing its work (killed, or out of memory)") from None
 
-    def close(self) -> None:
+    def close(self, clean: bool = True) -> None:
+        """Stop the workers: at once unless the work finished."""
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            from ..randomtest import _stop
+
+            _stop(self.pool, set(), clean)
             self.pool = None
 
 
@@ -80,9 +92,12 @@ _ERROR = ""
 
 def _start(path: str, fingerprint: str, settings: Settings) -> None:
     global _SOLVER, _ERROR
+    import signal
+
     from ...loader import StoryError, load_story
     from .solve import Solver
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C
     try:
         story = load_story(path)
     except StoryError as exc:

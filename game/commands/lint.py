@@ -1,0 +1,48 @@
+"""``qasas lint [DIR]``: load a story and print every problem, as text (file:line:col) or one JSON object.
+
+Exit status: 0 when the story loads (warnings alone do not fail it), 2 on errors, and on warnings with --strict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .common import add_story_argument
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_story_argument(parser)
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..loader import default_scenes_dir
+    from ..sanitize import sanitize
+    from ..tools.lint import lint
+
+    stats, errors, warnings = lint(args.dir or default_scenes_dir(), args.strict)
+    ok = not errors
+    if args.json:
+        print(json.dumps({
+            "ok": ok,
+            "errors": [p.to_json() for p in errors],
+            "warnings": [p.to_json() for p in warnings],
+            "stats": stats,
+        }, ensure_ascii=True, indent=2))
+        return 0 if ok else 2
+    for p in errors + warnings:
+        print(sanitize(str(p)), file=sys.stderr if not ok else sys.stdout)
+    if ok:
+        s = stats
+        print(
+            f"ok: {s['scenes']} scenes, {s['choices']} choices, {s['endings']} endings, {s['factions']} factions, "
+            f"{s['variables']} variables, {s['words']} words"
+            + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
+        )
+    else:
+        n = len(errors)
+        print(f"{n} error{'s' if n != 1 else ''}", file=sys.stderr)
+    return 0 if ok else 2
