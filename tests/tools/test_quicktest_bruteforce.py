@@ -15,7 +15,7 @@ from game.engine import Game, Story
 from game.loader import load_story
 from game.tools.quicktest import Quicktest, Settings, quicktest
 
-WITHOUT_EXACT = Settings(exact_states=1, max_states=20_000, runs=40, batch=10)
+WITHOUT_EXACT = Settings(exact_states=1, max_states=5_000, runs=40, batch=10, aim_states=2_000)
 STARVED = Settings(exact_states=1, max_states=3, runs=2, batch=1, aim_states=3, rounds=1)
 
 
@@ -93,7 +93,7 @@ def test_small_stories_are_decided_exactly(stories) -> None:
 def test_without_the_exact_search_the_verdicts_still_hold(stories) -> None:
     """Play and the searches over smaller views decide (nearly) everything, and nothing wrongly."""
     open_ = total = 0
-    for name, story, truth in stories[::2]:
+    for name, story, truth in stories[::3]:
         result = quicktest(story, WITHOUT_EXACT)
         assert wrong(result, truth, story) == [], name
         assert not result.undecided(), (name, [f.id for f in result.undecided()])

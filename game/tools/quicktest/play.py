@@ -234,8 +234,8 @@ class _Aim:
             self.hit = True
 
     def expand(self, state: RealState, path: list[Step] | None) -> tuple[list[Step] | None, list[tuple[int, Any, RealState, Step]]]:
-        """Whether the goal holds here (then the path to it, ``path`` being the path so far), else the successors
-        the guides allow, each as (distance, exact key, state, step)."""
+        """Whether the goal holds here (then the rest of the path to it, after ``path``: nothing, or the choice
+        that reads it), else the successors the guides allow, each as (distance, exact key, state, step)."""
         goals, exact, story = self.goals, self.exact, self.story
         scene, values, visited, chosen, masks = state
         self.hit = False
@@ -279,55 +279,65 @@ class _Aim:
 
     def best_first(self, budget: int, rand: Random) -> list[Step] | None:
         """Take the state the guides put nearest the goal next (ties at random), ``budget`` states at most."""
-        states: list[RealState] = [self.start]
-        parent: list[int] = [-1]
-        via: list[Step | None] = [None]
+        tree = _Tree(self.start)
         seen_keys: set[Any] = set()
         heap: list[tuple[int, float, int]] = [(0, 0.0, 0)]
-
-        def path(node: int) -> list[Step]:
-            steps: list[Step] = []
-            while node > 0:
-                step = via[node]
-                assert step is not None
-                steps.append(step)
-                node = parent[node]
-            steps.reverse()
-            return steps
-
-        while heap and len(states) < budget:
+        while heap and len(tree.states) < budget:
             _, _, node = heappop(heap)
-            found, successors = self.expand(states[node], None)
+            found, successors = self.expand(tree.states[node], None)
             if found is not None:
-                return path(node) + found
+                return tree.path(node) + found
             for d, kk, state, step in successors:
                 if kk not in seen_keys:
                     seen_keys.add(kk)
-                    states.append(state)
-                    parent.append(node)
-                    via.append(step)
-                    heappush(heap, (d, rand.random(), len(states) - 1))
+                    heappush(heap, (d, rand.random(), tree.add(node, state, step)))
         return None
 
     def beam(self, width: int, budget: int, rand: Random) -> list[Step] | None:
         """Breadth first, keeping ``width`` states of each layer drawn at random from those the guides allow
         (``budget`` states at most in all): a population of playthroughs, less greedy than best-first, so a goal
         that needs an early turn is found."""
-        layer: list[tuple[RealState, list[Step]]] = [(self.start, [])]
+        tree = _Tree(self.start)
+        layer = [0]
         while layer and budget > 0:
             budget -= len(layer)
-            nxt: dict[Any, tuple[RealState, list[Step]]] = {}
-            for state, path in layer:
-                found, successors = self.expand(state, path)
+            nxt: dict[Any, tuple[int, RealState, Step]] = {}
+            for node in layer:
+                found, successors = self.expand(tree.states[node], None)
                 if found is not None:
-                    return found
+                    return tree.path(node) + found
                 for _, kk, child, step in successors:
                     if kk not in nxt:
-                        nxt[kk] = (child, [*path, step])
+                        nxt[kk] = (node, child, step)
             candidates = list(nxt.values())
             rand.shuffle(candidates)
-            layer = candidates[:width]
+            layer = [tree.add(parent, child, step) for parent, child, step in candidates[:width]]
         return None
+
+
+class _Tree:
+    """States found by a search over real states, each with the state and step it was reached from."""
+
+    def __init__(self, start: RealState) -> None:
+        self.states: list[RealState] = [start]
+        self.parent: list[int] = [-1]
+        self.via: list[Step | None] = [None]
+
+    def add(self, parent: int, state: RealState, step: Step) -> int:
+        self.states.append(state)
+        self.parent.append(parent)
+        self.via.append(step)
+        return len(self.states) - 1
+
+    def path(self, node: int) -> list[Step]:
+        steps: list[Step] = []
+        while node > 0:
+            step = self.via[node]
+            assert step is not None
+            steps.append(step)
+            node = self.parent[node]
+        steps.reverse()
+        return steps
 
 
 def aimed(

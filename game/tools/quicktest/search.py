@@ -96,6 +96,7 @@ class Context:
         self.goals = goals
         self.shapes = shapes
         self.keys: dict[View, StateKey] = {}
+        self.results: dict[View, SearchResult] = {}  # kept by the solver (``Solver.searched``)
 
     def key(self, view: View) -> StateKey:
         found = self.keys.get(view)

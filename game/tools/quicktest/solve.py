@@ -25,7 +25,7 @@ as tasks (``work``): the batches of a wave, and the goals grouped by their first
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ...engine import Condition, Story
 from ..analysis import Interval, analyse
@@ -49,7 +49,7 @@ class Settings:
     batch: int = 250  # random playthroughs a task; play stops after a wave of WAVE batches finds nothing new
     rounds: int = 8  # refinements per goal
     aim_states: int = 20_000  # real states an aimed search may keep, per goal
-    max_steps: int = 10_000  # a playthrough longer than this is cut (a story can loop)
+    max_steps: int | None = None  # random play cuts a playthrough this long (a story can loop); None: 4 per scene, 200 at least
     seed: int = 1  # the first seed of random play, and of the seeds tried for paths through chance routes
     seed_tries: int = 100_000
     jobs: int = 1
@@ -77,7 +77,6 @@ class Solver:
     runs: int = 0
     exact_result: SearchResult | None = None
     gates_result: SearchResult | None = None
-    cache: dict[View, SearchResult] = field(default_factory=dict)
 
     @classmethod
     def of(cls, story: Story, settings: Settings, say: Progress) -> Solver:
@@ -222,22 +221,25 @@ class Solver:
     def play_batch(self, first: int, runs: int, wanted: frozenset[int]) -> None:
         """A batch of coverage-guided random play (seeds ``first`` on), reporting the ``wanted`` goals it sees."""
         book = self.book
+        steps = self.settings.max_steps or max(200, 4 * len(self.story.scenes))
         self.runs += cover(
-            self.story, self.goals, self.exact, runs, first, self.settings.max_steps,
+            self.story, self.goals, self.exact, runs, first, steps,
             lambda g, path, seed: book.offer(g, path, seed, "random play"),
             lambda g: g in wanted and book.path[g] is None,
         )
 
     def searched(self, view: View, keep_edges: bool = False, watch: frozenset[int] = frozenset()) -> SearchResult:
-        """The search of ``view`` (one per view: a later call that needs no more than an earlier one reuses it)."""
-        found = self.cache.get(view)
-        if found is not None and (found.index or not keep_edges) and watch <= found.hits.keys():
-            return found
-        found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)
-        self.searches += 1
-        self.states += found.states
+        """The search of ``view``. Searches are kept for the whole run and shared between tasks in a process: a
+        later call that needs no more reuses one (an incomplete search is as incomplete whatever it watches).
+        Either way the book takes what it shows, so what a task learns never depends on what ran before it."""
+        results = self.ctx.results
+        found = results.get(view)
+        if found is None or (found.complete and not ((found.index or not keep_edges) and watch <= found.hits.keys())):
+            found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)
+            self.searches += 1
+            self.states += found.states
+            results[view] = found
         self.book.take_search(found, _how(self.story, view))
-        self.cache[view] = found
         return found
 
     def take_tree(self, res: SearchResult) -> None:
