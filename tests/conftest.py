@@ -18,6 +18,10 @@ from game.loader import load_story
 if "QASAS_CACHE" not in os.environ:
     os.environ["QASAS_CACHE"] = tempfile.mkdtemp(prefix="qasas-test-cache-")
     atexit.register(shutil.rmtree, os.environ["QASAS_CACHE"], True)
+# Plain play autosaves after every choice, like the full screen: no test may write the player's own saves (the
+# checkout's saves/ or $QASAS_SAVES), so every game a test starts, in this process or a subprocess, saves here.
+os.environ["QASAS_SAVES"] = tempfile.mkdtemp(prefix="qasas-test-saves-")
+atexit.register(shutil.rmtree, os.environ["QASAS_SAVES"], True)
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "fixtures" / "tiny"

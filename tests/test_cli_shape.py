@@ -3,8 +3,10 @@ play, bench and serve also take --scenes DIR (the same thing) without complaint.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,14 +40,16 @@ def test_replay_keeps_the_story_as_an_option_beside_its_files() -> None:
 
 
 def play(*args: str) -> subprocess.CompletedProcess[str]:
+    # Each in an empty saves folder: plain play autosaves, and a save offers Continue before the first scene.
+    env = {**os.environ, "QASAS_SAVES": tempfile.mkdtemp(prefix="qasas-shape-saves-")}
     return subprocess.run([sys.executable, "-m", "game", "play", "--plain", "--seed", "3", *args], input="6\n",
-                          capture_output=True, text=True, timeout=60, check=False, cwd=ROOT)
+                          capture_output=True, text=True, timeout=60, check=False, cwd=ROOT, env=env)
 
 
 def test_play_takes_the_directory_either_way() -> None:
     new, old = play(TINY), play("--scenes", TINY)
     assert new.returncode == old.returncode == 0
-    assert "## At the Gate" in new.stdout and new.stdout == old.stdout
+    assert "Chapter 1: The Gate. At the Gate." in new.stdout and new.stdout == old.stdout
     assert new.stderr == old.stderr == ""  # the older spelling draws no complaint
     same = play(TINY, "--scenes", TINY)
     assert same.returncode == 0

@@ -54,3 +54,18 @@ def test_a_warm_load_imports_no_yaml(tmp_path: Path) -> None:
                    cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_plain_play_to_an_ending_never_imports_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Everything plain play touches on the way (saves, the session, the player's profile at the ending) included.
+    code = (
+        "import io, sys\nfrom game.loader import load_story\nfrom game.plain import PlainPlayer\n"
+        "from game.saves import SaveStore\n"
+        f"story = load_story('tests/fixtures/tiny')\nstore = SaveStore({str(tmp_path)!r})\n"
+        "inp = io.StringIO('help\\ntrust\\njournal\\nglossary gate\\nsave a\\nload\\n1\\n2\\n1\\nundo\\n1\\n')\n"
+        "PlainPlayer(story, 3, out=io.StringIO(), inp=inp, store=store).run()\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
+        "print(','.join(bad) or 'CLEAN')"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "CLEAN"

@@ -7,7 +7,8 @@ monotonic clock both processes share, so it includes the interpreter's own start
 
 The game goes the way ``qasas`` goes: ``game.cli.main(["play"])`` parses the command line, loads the shipped story
 (or the one given to ``qasas bench DIR``) through the story cache, as every launch after the first, and
-starts the app at its title screen.
+starts the app at its title screen. (Its streams are pipes, so the hook also turns off the switch to line-based play
+that ``qasas play`` makes when they are not a terminal.)
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class FirstFrame(tui.QasasApp):
         return super().run(headless=True, size={SIZE!r})
 
 tui.QasasApp = FirstFrame
+import game.commands.play as play
+play.why_plain = lambda: None  # headless through pipes: the full screen all the same, not line-based play
 from game.cli import main
 sys.exit(main(["play", "--seed", "7", *sys.argv[1:]]))
 """

@@ -217,6 +217,12 @@ class Story:
     def scene(self, scene_id: str) -> Scene:
         return self.scenes[scene_id]
 
+    def render(self, source: str) -> str:
+        """A text of the story shown outside play (its title, notice, credits), rendered as at the start of a new
+        game; text with no braces comes back as it is. In play, use ``Game.render``."""
+        template = self.templates.get(source)
+        return source if template is None else template.render(list(self.defaults))
+
     def chapter_of(self, scene: Scene) -> Chapter | None:
         return self.chapters.get(scene.chapter)
 

@@ -33,13 +33,13 @@ class ManifestReader(NodeReader):
                         self.error(src, story["id"][1], f"story id {sid!r} may use only lower-case letters, digits, '-' and '_'")
                     self.story_id = sid or ""
                 if "title" in story:
-                    self.title = self.text(src, story["title"][1], "story title") or ""
+                    self.title = self.player_text(src, story["title"][1], "story title") or ""
                 if "start" in story:
                     self.start = self.ident(src, story["start"][1], "start scene") or ""
                     self.start_pos = self.pos(src, story["start"][1])
                 for key in ("notice", "credits"):
                     if key in story:
-                        setattr(self, key, self.text(src, story[key][1], f"story {key}", empty_ok=True) or "")
+                        setattr(self, key, self.player_text(src, story[key][1], f"story {key}", empty_ok=True) or "")
         if "chapters" in top:
             orders: dict[int, str] = {}
             for knode, vnode in self.entries(src, top["chapters"][1], "'chapters'"):

@@ -616,7 +616,7 @@ class Transcript:
 
     def __init__(self, story: Story, seed: int) -> None:
         self.story = story
-        self.lines: list[str] = [_line(story.title), f"(seed {seed})"]
+        self.lines: list[str] = [_line(story.render(story.title)), f"(seed {seed})"]
         self._chapter: str | None = None
 
     def scene(self, game: Game) -> None:

@@ -131,6 +131,10 @@ _ALWAYS = {
 
 
 def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
+    """Conditions decided the same way wherever they are read, and routes never taken. A YAML node that aliases
+    or shared route lists make part of several choices is judged over all its uses and reported once."""
+    uses: dict[tuple[Pos, str, str, str, int], list[tuple[Site, frozenset[bool]]]] = {}
+    never_taken: dict[tuple[Pos, str], list[tuple[str, bool]]] = {}  # route -> (choice id, never taken there)
     for scene in story.scenes.values():
         if scene.id not in a.reachable:
             continue
@@ -139,24 +143,36 @@ def _conditions(story: Story, a: Analysis, warn: Warn) -> None:
             # when its choice is shown, a route's 'if' after the choice's effects and only if the routes before it
             # did not apply. A condition that is never read at all is left to the other warnings.
             verdict = a.site_verdict(site)
-            if len(verdict) != 1:
-                continue
-            choice = repr(site.choice.id) if site.choice else ""
-            target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
-            what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
-            always = "can never be true" if True not in verdict else "is always true"
-            explain = _explain(site.condition.node, a, a.env_at(site))
-            warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
+            if verdict:
+                key = (site.condition.pos, site.condition.source, site.role,
+                       site.choice.id if site.choice else "", site.route)
+                uses.setdefault(key, []).append((site, verdict))
         for ch in scene.choices:
             if ch.key not in a.takeable:
                 continue
             flags = a.routes[ch.key]
             for k, route in enumerate(ch.routes):
-                if flags[k]:
-                    continue
-                if route.when is not None and a.site_verdict(Site(scene, "route", route.when, ch, k)) == FALSE:
-                    continue  # already reported as a condition that never holds
-                warn(route.pos, f"the route to {route.target!r} in choice {ch.id!r} is never taken: a route before it always applies")
+                unread = route.when is not None and a.site_verdict(Site(scene, "route", route.when, ch, k)) == FALSE
+                never_taken.setdefault((route.pos, route.target), []).append((ch.id, not flags[k] and not unread))
+    for sites in uses.values():
+        verdict = frozenset().union(*(v for _, v in sites))
+        if len(verdict) != 1:
+            continue
+        site = sites[0][0]
+        choice = repr(site.choice.id) if site.choice else ""
+        target = repr(site.choice.routes[site.route].target) if site.choice and site.route >= 0 else ""
+        what = (_NEVER if True not in verdict else _ALWAYS)[site.role].format(choice=choice, target=target)
+        always = "can never be true" if True not in verdict else "is always true"
+        explained = {s.scene.id: _explain(s.condition.node, a, a.env_at(s)) for s, _ in sites}
+        explain = next(iter(explained.values()))
+        if len(set(explained.values())) > 1:  # one node read in several scenes, with other ranges in each
+            explain = " (" + "; ".join(f"in scene {sid!r}: {e[len(' (here '):-1]}" for sid, e in explained.items() if e) + ")"
+        warn(site.condition.pos, f"condition {site.condition.source!r} {always}{explain}: {what}")
+    for (pos, target), seen in never_taken.items():
+        if seen and all(never for _, never in seen):
+            choices = list(dict.fromkeys(cid for cid, _ in seen))
+            named = f"choice {choices[0]!r}" if len(choices) == 1 else "choices " + ", ".join(map(repr, choices))
+            warn(pos, f"the route to {target!r} in {named} is never taken: a route before it always applies")
 
 
 def _text(story: Story, a: Analysis, warn: Warn) -> None:

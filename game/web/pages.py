@@ -42,7 +42,10 @@ class Site:
 
     @classmethod
     def of(cls, story: Story, max_games: int, idle_seconds: float) -> Site:
-        return cls(sanitize_line(story.title), story.notice, max_games, idle_seconds / 60, story.credits)
+        return cls(
+            sanitize_line(story.render(story.title)), story.render(story.notice), max_games, idle_seconds / 60,
+            story.render(story.credits),
+        )
 
     @property
     def full_words(self) -> str:

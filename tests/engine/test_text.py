@@ -333,3 +333,17 @@ scenes:
     assert s.renamed == {"gate": "start", "start.loiter": "start.wait"}
     game = Game.replay(s, 1, [("gate", "loiter"), ("start", "loiter"), ("gate", "go")])
     assert game.ending is not None and game.state.log == [("start", "wait"), ("start", "wait"), ("start", "go")]
+
+
+def test_the_story_title_notice_and_credits_are_text_too(story: Make) -> None:
+    manifest = MANIFEST_RENAME.replace("title: Test Story,", 'title: "The {em: Gate}",').replace(
+        'notice: "A story about a gate."', 'notice: "A story about {em: one} gate."'
+    )
+    s = story("""\
+chapter: one
+scenes:
+  - {id: start, title: End, ending: won, text: Done.}
+""", manifest)
+    title = s.render(s.title)
+    assert title == "The Gate" and emphasis_of(title) == ((4, 8),)
+    assert s.render(s.notice) == "A story about one gate." and s.render("no braces") == "no braces"

@@ -1,7 +1,7 @@
 """Fixtures for the hostile-input tests.
 
-The story cache is pointed at a temporary folder for the whole session, so fuzzing never writes into the
-developer's ~/.cache and every test sees the same (empty) cache.
+The story cache and the saves folder are pointed at a temporary folder for the whole session, so fuzzing never
+writes into the developer's ~/.cache or saves/ and every test sees the same (empty) cache.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _private_story_cache() -> Iterator[None]:
     with tempfile.TemporaryDirectory(prefix="qasas-hostile-cache-") as cache:
         os.environ["QASAS_CACHE"] = cache
         os.environ.pop("QASAS_NO_CACHE", None)
-        os.environ.pop("QASAS_SAVES", None)
+        os.environ["QASAS_SAVES"] = os.path.join(cache, "saves")  # plain play autosaves: never into saves/
         try:
             yield
         finally:

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,9 +71,12 @@ def _write(path: Path, content: str | bytes) -> None:
 
 
 def command_env() -> dict[str, str]:
-    """The environment for a ``qasas`` subprocess: this checkout importable, no colour, and the story cache where
-    the session put it (conftest.py: a temporary folder, never inside a story or the developer's ~/.cache)."""
-    return {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    """The environment for a ``qasas`` subprocess: this checkout importable, no colour, the story cache where
+    the session put it (conftest.py: a temporary folder, never inside a story or the developer's ~/.cache), and
+    an empty saves folder of its own (plain play autosaves, and a save left by another test would change what
+    the next one sees first)."""
+    saves = tempfile.mkdtemp(prefix="saves-", dir=os.environ.get("QASAS_CACHE"))
+    return {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "QASAS_SAVES": saves}
 
 
 @dataclass

@@ -93,3 +93,30 @@ def test_route_lists_nothing_uses_and_names_only_text_reads(story_dir: StoryDir)
     found = warnings(root)
     assert "story.yaml:11:3: route list 'spare' is never used: no goto says {use: spare}" in found
     assert not any("variable 'n'" in w for w in found)  # {n:words} reads it
+
+
+def test_a_yaml_node_repeated_by_an_alias_is_reported_once(story_dir: StoryDir) -> None:
+    root = story_dir("""\
+        chapter: one
+        scenes:
+          - id: start
+            title: Start
+            text: x
+            choices:
+              - &bad {id: fly, label: Fly, if: n > 10, goto: won_scene}
+              - {id: go, label: Go, effects: {add: {n: 1}}, goto: yard}
+          - id: yard
+            title: Yard
+            text: y
+            choices:
+              - *bad
+              - {id: go, label: Go, goto: won_scene}
+          - {id: won_scene, title: Won, ending: won, text: Through.}
+        """)
+    found = [w for w in warnings(root) if "n > 10" in w]
+    assert found == [
+        (
+            "scenes.yaml:7:40: condition 'n > 10' can never be true (in scene 'start': n is always 0; in scene 'yard':"
+            " n is always 1): choice 'fly' is never shown"
+        )
+    ]

@@ -22,9 +22,9 @@ trap cleanup EXIT
 
 screen() { tmux -L "$SOCKET" capture-pane -p -t smoke 2>/dev/null || true; }
 
-# Wait up to $2 seconds (default 15) for the screen to contain $1.
+# Wait up to $2 seconds (default 60: generous, a busy machine is slow, not broken) for the screen to contain $1.
 wait_for() {
-  local want=$1 limit=${2:-15} i=0
+  local want=$1 limit=${2:-60} i=0
   while (( i < limit * 10 )); do
     if screen | grep -qF -- "$want"; then return 0; fi
     sleep 0.1
@@ -47,7 +47,7 @@ for attempt in 1 2 3; do
   sleep 0.5
 done
 
-wait_for "New game" 20
+wait_for "New game" 90
 echo "ok: title screen"
 tmux -L "$SOCKET" send-keys -t smoke n
 wait_for "At the Gate"
