@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
     from ..tools.quicktest import Settings, quicktest
-    from ..tools.randomtest import StoryChanged, WorkerLost, usable_jobs
+    from ..tools.workers import StoryChanged, WorkerLost, usable_jobs
     from .randomtest import Terminated, sigterm_stops
 
     for name, value, low in (("--max-states", args.max_states, 1), ("--seed-tries", args.seed_tries, 1), ("--jobs", args.jobs, 0)):

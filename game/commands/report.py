@@ -48,8 +48,8 @@ def run(args: argparse.Namespace) -> int:
     story = load_or_report(path)
     if story is None:
         return 2
-    from ..tools.randomtest import StoryChanged, WorkerLost, usable_jobs
     from ..tools.report import build_report
+    from ..tools.workers import StoryChanged, WorkerLost, usable_jobs
     from .randomtest import Terminated, sigterm_stops
 
     jobs, why = usable_jobs(args.jobs)

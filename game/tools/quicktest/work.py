@@ -5,7 +5,7 @@ the same knowledge, runs in a solver of its own (with a fresh book that logs wha
 replayed into the main book in the tasks' order. One job runs the same tasks, one after another, the same way.
 Workers load the story themselves from its directory (the story is never sent between processes), and a worker
 that finds a different story there (edited since the run began) says so instead of answering (``StoryChanged``;
-a worker that dies raises ``WorkerLost``; both are randomtest's).
+a worker that dies raises ``WorkerLost``; ``game.tools.workers`` starts and stops them as randomtest's).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def perform(solver: Solver, task: Task) -> Answer:
 
 class Workers:
     """Runs tasks here (``jobs`` 1, or a story not loaded from a directory) or in a pool of processes, started
-    and stopped as randomtest's are (Ctrl-C reaches only this process, which stops the workers)."""
+    and stopped by ``game.tools.workers`` (Ctrl-C reaches only this process, which stops the workers)."""
 
     def __init__(self, solver: Solver, jobs: int) -> None:
         self.solver = solver
@@ -55,7 +55,7 @@ class Workers:
             return
         from concurrent.futures.process import BrokenProcessPool
 
-        from ..randomtest import StoryChanged, WorkerLost, _sigint_ignored
+        from ..workers import StoryChanged, WorkerLost, sigint_ignored
 
         if self.pool is None:
             import multiprocessing
@@ -68,7 +68,7 @@ class Workers:
                 initargs=(story.root, story.fingerprint, self.solver.settings),
             )
         try:
-            with _sigint_ignored():  # the first tasks start the workers: they must start ignoring Ctrl-C
+            with sigint_ignored():  # the first tasks start the workers: they must start ignoring Ctrl-C
                 answers = self.pool.map(_work, tasks)
             for answer in answers:
                 if isinstance(answer, str):
@@ -80,9 +80,9 @@ class Workers:
     def close(self, clean: bool = True) -> None:
         """Stop the workers: at once unless the work finished."""
         if self.pool is not None:
-            from ..randomtest import _stop
+            from ..workers import stop_pool
 
-            _stop(self.pool, set(), clean)
+            stop_pool(self.pool, set(), clean)
             self.pool = None
 
 
@@ -92,12 +92,11 @@ _ERROR = ""
 
 def _start(path: str, fingerprint: str, settings: Settings) -> None:
     global _SOLVER, _ERROR
-    import signal
-
     from ...loader import StoryError, load_story
+    from ..workers import start_worker
     from .solve import Solver
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # only the main process answers Ctrl-C
+    start_worker()
     try:
         story = load_story(path)
     except StoryError as exc:
