@@ -61,6 +61,16 @@ def test_what_quicktest_could_not_decide_is_undecided_never_unreachable(report) 
     full = {(v.kind, v.id): v.verdict for v in report.quicktest.verdicts}
     for v in summary.verdicts:
         assert v.verdict in (full[(v.kind, v.id)], "undecided"), v
+    # And the page says so: an undecided row reads 'undecided', and only proven verdicts read 'proven unreachable'.
+    from dataclasses import replace
+
+    page = build_page(replace(report, quicktest=summary))
+    assert "Some verdicts are <b>undecided</b>" in page
+    rows = re.findall(r'<tr class="(\w+)"><td>(\w+)</td><td>.*?</td><td>([^<]*)</td>', page)
+    shown = {verdict for _, _, verdict in rows}
+    assert ("undecided", "undecided") in {(cls, verdict) for cls, _, verdict in rows}
+    proven = sum(v.verdict == "unreachable" for v in summary.verdicts)
+    assert sum(verdict == "proven unreachable" for _, _, verdict in rows) == proven and shown <= {"reachable", "undecided", "proven unreachable"}
 
 
 def test_a_position_is_located_in_the_scene_written_around_it(report) -> None:  # type: ignore[no-untyped-def]
