@@ -158,13 +158,20 @@ def format_report(story: Story, result: Quicktest) -> str:
     else:
         out.append(f"Traps: UNDECIDED ({traps.how}).")
     decided = result.decided_conditions()
+    open_conditions = [c for c in result.conditions if not c.decided]
+    if result.conditions:
+        both = len(result.conditions) - len(decided) - len(open_conditions)
+        rest = [f"{n} {what}" for n, what in ((len(decided), "always the same way"), (len(open_conditions), "undecided")) if n]
+        out.append(
+            f"Conditions: {both} of {len(result.conditions)} can come out either way where they are read"
+            + (f"; {', '.join(rest)}." if rest else ".")
+        )
     if decided:
         out.append("")
         out.append(f"Conditions that come out the same way wherever they are read ({len(decided)}):")
         for c in decided:
             verdict = "always true" if c.always else "never true"
             out.append(f"  {_at(c.pos)}: {c.role} {_clean(c.source)!r} is {verdict}")
-    open_conditions = [c for c in result.conditions if not c.decided]
     if open_conditions:
         out.append("")
         out.append(f"Conditions undecided ({len(open_conditions)}):")

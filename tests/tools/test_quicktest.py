@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from game.commands.quicktest import format_report
 from game.engine import Game
 from game.loader import load_story
 from game.saves import Playthrough, replay_playthrough
@@ -89,6 +90,11 @@ def test_unreachable_content_dead_ends_traps_and_decided_conditions(make_story) 
         decided = {(c.role, c.source): c.always for c in result.decided_conditions()}
         assert decided == {("passage", "n > 5"): False, ("requires", "n > 3"): False, ("requires", "n > 2"): False}
         assert not result.ok and result.problems
+    # As an author reads it: the trap, the conditions in a line, then each one that never comes out otherwise.
+    text = format_report(story, result)
+    assert "Traps: there are states from which no ending can be reached" in text
+    assert "Conditions: 2 of 5 can come out either way where they are read; 3 always the same way." in text
+    assert "requires 'n > 3' is never true" in text
 
 
 def test_a_story_that_starts_at_an_ending_reaches_that_ending(make_story) -> None:
