@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
+from . import streams
+
 # name -> (module, one-line help). Each module has add_arguments(parser) and run(args) -> exit status.
 COMMANDS: dict[str, tuple[str, str]] = {
     "play": ("game.commands.play", "play the game (the full-screen TUI, or --plain for line-based play)"),
@@ -25,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
     "serve": ("game.commands.serve", "play in a browser: serve the game to this computer or, with a token, a room"),
 }
+
+
+# Commands that read standard input (a player's choices): refused when it is closed.
+READS_INPUT = frozenset({"play"})
 
 
 def build_parser(commands: Iterable[str] | None = None) -> argparse.ArgumentParser:
@@ -48,19 +54,36 @@ def _module(name: str):  # type: ignore[no-untyped-def]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    closed = streams.prepare()  # closed streams onto /dev/null, output that degrades in a non-UTF-8 locale
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0].startswith("-") and args_list[0] not in ("-h", "--help"):
         args_list = ["play", *args_list]
-    parser = build_parser([args_list[0]] if args_list[0] in COMMANDS else [])
-    args = parser.parse_args(args_list)
-    run: Callable[[argparse.Namespace], int] = _module(COMMANDS[args.command][0]).run
+    name = f"qasas {args_list[0]}" if args_list[0] in COMMANDS else "qasas"
+    if "stdout" in closed:
+        streams.say(f"{name}: standard output is closed; give it somewhere to write (a terminal, a file, /dev/null)")
+        return streams.EXIT_IO
+    if "stdin" in closed and args_list[0] in READS_INPUT:
+        streams.say(f"{name}: standard input is closed; give it something to read (a terminal, a file, /dev/null)")
+        return streams.EXIT_IO
     try:
-        return int(run(args) or 0)
+        parser = build_parser([args_list[0]] if args_list[0] in COMMANDS else [])
+        args = parser.parse_args(args_list)
+        run: Callable[[argparse.Namespace], int] = _module(COMMANDS[args.command][0]).run
+        status = int(run(args) or 0)
     except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
+        streams.say("\ninterrupted")
         return 130
-    except BrokenPipeError:
-        return 0
+    except OSError as exc:
+        if not streams.is_output_error(exc):
+            raise
+        return streams.output_failed(name, exc)
+    except SystemExit as exc:  # argparse's usage errors and --help: their output may fail too
+        failed = streams.finish(name)
+        if failed is not None:
+            return failed
+        raise exc from None
+    failed = streams.finish(name)
+    return status if failed is None else failed
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,6 +37,7 @@ KEYS = (
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
     "play_1000_jobs2", "play_1000_text", "play_1000_cold", "play_10000_cold", "replay_1000", "keypress",
     "quicktest_shipped",
+    "long_session",
 )
 
 
@@ -49,10 +50,11 @@ class Settings:
     presses: int
     replay_repeats: int
     quick: bool = False
+    session: tuple[int, int] = (100, 1000)  # the long session's memory: traced at these two choices
 
 
 FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30)
-QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True)
+QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True, session=(20, 60))
 
 Progress = Callable[[str], None]
 
@@ -78,6 +80,7 @@ WHAT = {
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
     "quicktest_shipped": "quicktest, shipped story, every verdict, one job",
+    "long_session": "long session in the TUI: traced memory growth from choice 100 to 1,000",
 }
 
 
@@ -122,6 +125,13 @@ def run_bench(
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
         progress("quicktest")
         _guard(figures, ("quicktest_shipped",), partial(_quicktest, settings, env, scenes))
+        first, last = settings.session
+        progress(f"a long session in the TUI ({last:,} choices)")
+        _guard(figures, ("long_session",), partial(_long_session, settings, env, scenes, tmp))
+        if settings.session != FULL.session:
+            figures["long_session"]["what"] = (
+                f"long session in the TUI: traced memory growth from choice {first:,} to {last:,} (--quick)"
+            )
     if not shipped:
         for key in ("load_shipped", "play_shipped", "quicktest_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
@@ -382,6 +392,18 @@ def _quicktest(settings: Settings, env: dict[str, str], root: str) -> dict[str, 
     }}
 
 
+def _long_session(settings: Settings, env: dict[str, str], root: str, tmp: str) -> dict[str, Any]:
+    """Memory over a long session through the real key path: the traced memory at choice ``first`` and ``last`` of
+    one session (new games at each ending), after a full collection at each; the figure is the growth."""
+    first, last = settings.session
+    saves = os.path.join(tmp, "session-saves")
+    out = run_json(worker_command("session", root, str(first), str(last), saves), env, timeout=3600)
+    traced = out["traced_mib"]
+    return {"long_session": {"unit": "MiB", "value": out["growth_mib"], "first": first, "last": last,
+                             "traced_at_first_mib": traced[str(first)], "traced_at_last_mib": traced[str(last)],
+                             "seconds": out["seconds"]}}
+
+
 # ------------------------------------------------------------------------------------------- targets
 
 # (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
@@ -408,6 +430,7 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
     ("quicktest, shipped story, every verdict in (CPU s)", "quicktest_shipped", "cpu_s", 60.0, "<="),
     ("quicktest, shipped story, every verdict in (1 = yes)", "quicktest_shipped", "complete", 1, ">="),
+    ("long session: traced memory growth, choice 100 to 1,000, MiB", "long_session", "value", 2.0, "<="),
 )
 
 

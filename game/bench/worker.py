@@ -11,6 +11,8 @@ thing, and prints one JSON object as its last line. ``python -m game.bench.worke
     keypress DIR PRESSES SAVES   in the TUI (Pilot): press "1", time until the next scene's title is rendered
     quicktest DIR                ``quicktest`` with its default budgets, one job: its time, and whether every
                                  verdict is in
+    session DIR FIRST LAST SAVES a long session in the TUI: choices by number through the driver (new games at each
+                                 ending, by pressing n), and the memory traced at choice FIRST and at choice LAST
 
 Imports happen inside each task and before its clock starts, so nothing measured pays for another task's imports.
 """
@@ -21,6 +23,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 
@@ -251,6 +254,97 @@ def quicktest(root: str) -> dict[str, Any]:
     }
 
 
+def _moved_on(app: Any, game: Any, turn: int) -> bool:
+    """The choice was taken: another turn of the same game, or (at an ending) another game."""
+    session = app.session
+    return session is not None and (session.game is not game or session.game.turn > turn)
+
+
+def session(root: str, first: int, last: int, saves: str) -> dict[str, Any]:
+    """Memory over a long session in the TUI: traced MiB at choice ``first`` and at choice ``last``."""
+    import asyncio
+
+    story = _load_or_fail(root)
+    return asyncio.run(_session(story, first, last, saves))
+
+
+async def _session(story: Any, first: int, last: int, saves: str) -> dict[str, Any]:
+    import asyncio
+    import gc
+    import tracemalloc
+
+    from textual import events
+
+    from game.tui.app import QasasApp
+    from game.tui.screens.ending import EndingScreen
+    from game.tui.screens.game import GameScreen
+
+    app = QasasApp(story, saves_dir=saves, seed=1, theme="textual-dark", clock=lambda: 0.0)
+    frames = [0]
+    display = app._display
+
+    def counting_display(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        frames[0] += 1
+
+    app._display = counting_display  # type: ignore[method-assign]
+    traced: dict[int, float] = {}
+    started = time.perf_counter()
+
+    async def press(key: str, done: Callable[[], bool]) -> bool:
+        """A key through the driver, as a terminal sends it; then wait for its frame (False: nothing happened)."""
+        seen = frames[0]
+        assert app._driver is not None
+        app._driver.send_message(events.Key(key, key))
+        deadline = time.perf_counter() + 10
+        while not (done() and frames[0] > seen):
+            if time.perf_counter() > deadline:
+                return False
+            await asyncio.sleep(0.001)
+        return True
+
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        tracemalloc.start()
+        taken = turn = 0
+        while taken < last:
+            turn += 1
+            screen = app.screen
+            if isinstance(screen, EndingScreen):
+                if not await press("n", lambda: isinstance(app.screen, GameScreen)):
+                    return {"error": "n on the ending screen did not start a new game"}
+                continue
+            game = app.session.game if app.session is not None else None
+            if game is not None and game.ending is not None and isinstance(screen, GameScreen):
+                # The ending screen opens once the app has handled the choice: give it a moment.
+                deadline = time.perf_counter() + 10
+                while app.screen is screen and time.perf_counter() < deadline:
+                    await asyncio.sleep(0.001)
+                if app.screen is screen:
+                    return {"error": f"the ending screen did not open after choice {taken}"}
+                continue
+            views = [v for v in game.choices() if v.enabled] if game is not None else []
+            if game is None or not isinstance(screen, GameScreen) or not views:
+                return {"error": f"the session stopped at choice {taken} on {type(screen).__name__}"}
+            number = views[(turn * 7) % len(views)].number
+            if not await press(str(number), partial(_moved_on, app, game, game.turn)):
+                return {"error": f"choice {number} was not taken within 10 s"}
+            taken += 1
+            if taken in (first, last):
+                await pilot.pause()  # the autosave and the other work after the frame
+                gc.collect()
+                traced[taken] = tracemalloc.get_traced_memory()[0] / 2**20
+        tracemalloc.stop()
+    return {
+        "first": first,
+        "last": last,
+        "traced_mib": {str(k): round(v, 3) for k, v in traced.items()},
+        "growth_mib": round(traced[last] - traced[first], 3),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
 def main(argv: list[str]) -> int:
     task, *args = argv
     try:
@@ -264,6 +358,8 @@ def main(argv: list[str]) -> int:
             out = keypress(args[0], int(args[1]), args[2])
         elif task == "quicktest":
             out = quicktest(args[0])
+        elif task == "session":
+            out = session(args[0], int(args[1]), int(args[2]), args[3])
         else:
             out = {"error": f"unknown task {task!r}"}
     except _Failed as exc:

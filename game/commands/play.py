@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 
+from ..limits import seed_argument
 from .common import UsageError, add_story_argument, load_or_report, story_dir
 
 
@@ -30,7 +31,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--width", type=_columns, default=None, metavar="COLUMNS",
         help="line-based play: wrap lines at COLUMNS (20 to 1000)",
     )
-    parser.add_argument("--seed", type=int, default=None, help="seed for chance branches (default: random)")
+    parser.add_argument(
+        "--seed", type=seed_argument(), default=None, help="seed for chance branches (default: random)"
+    )
 
 
 def _columns(text: str) -> int:

@@ -15,6 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from ..limits import seed_argument
 from .common import add_story_argument, load_or_report, shown_path
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--write-paths", metavar="DIR", default=None,
         help="write the path to each reachable ending as a playthrough file DIR/<ending>.yaml",
     )
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="the first seed of random play and of the seeds tried for paths (default 1)")
+    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="the first seed of random play and of the seeds tried for paths (default 1)")
     parser.add_argument("--seed-tries", type=int, default=100_000, metavar="N", help="seeds tried per path through chance routes at most (default 100000)")
     parser.add_argument("--jobs", "-j", type=int, default=1, metavar="J", help="worker processes (0: one per core)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (for CI) instead of text")

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ..limits import SEED_MAX, seed_argument
 from ..sanitize import sanitize_line
 from .common import add_story_argument, load_or_report
 
@@ -30,7 +31,7 @@ MAX_PROBLEMS_SHOWN = 20
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_story_argument(parser)
     parser.add_argument("--runs", type=int, default=10_000, metavar="N", help="number of playthroughs (default 10000)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="run i uses seed S+i (default 1)")
+    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="run i uses seed S+i (default 1)")
     parser.add_argument("--mode", choices=MODES, default="random", help="random choices, or prefer the least-taken")
     parser.add_argument(
         "--jobs", "-j", type=int, default=1, metavar="J",
@@ -102,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
         if value < low:
             print(f"qasas randomtest: {name} must be at least {low}", file=sys.stderr)
             return 2
+    if args.seed + args.runs - 1 > SEED_MAX:  # the last run's seed must be one --seed accepts, to repeat it
+        print(f"qasas randomtest: --seed {args.seed} with --runs {args.runs} goes past the largest seed, {SEED_MAX}", file=sys.stderr)
+        return 2
     path = args.dir or default_scenes_dir()
     story = load_or_report(path)
     if story is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,7 @@ class _Stories:
 def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
     from ..sanitize import sanitize, sanitize_line
-    from ..saves import Playthrough, PlaythroughError, find_playthroughs, replay_playthrough
+    from ..saves import Playthrough, PlaythroughError, replay_playthrough, search_playthroughs
 
     out = sys.stdout
     status_out = sys.stderr if args.transcript and not args.json else sys.stdout
@@ -98,12 +99,15 @@ def run(args: argparse.Namespace) -> int:
     files: list[Path] = []
     for given in args.paths:
         path = Path(given)
-        if not path.exists():
+        if not os.path.lexists(path):
             unreadable += 1
-            emit_error(given, "no such file or folder")
+            emit_error(given, "does not exist (no such file or folder)")
             continue
-        found = find_playthroughs([path])
-        if not found:
+        found, left_out = search_playthroughs([path])
+        for name, why in left_out:
+            unreadable += 1
+            emit_error(name, why)
+        if not found and not left_out:
             unreadable += 1
             emit_error(given, "no playthrough files (*.yaml, *.yml, *.json) in this folder")
         files.extend(found)

@@ -13,7 +13,7 @@ from ..engine.model import Story
 from . import cache
 from .digests import sha256
 from .errors import Problem, StoryError, did_you_mean, sort_problems
-from .walk import walk_story_files
+from .walk import redact_outside, walk_story_files
 
 TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 
@@ -38,6 +38,11 @@ def default_scenes_dir() -> str:
         if os.path.isfile(os.path.join(candidate, "story.yaml")):
             return candidate
     return os.path.join(os.path.dirname(here), "scenes")
+
+
+def shown_path(path: str) -> str:
+    """A path as problems name it (see ``_shown``)."""
+    return _shown(path)
 
 
 def _shown(path: str) -> str:
@@ -83,8 +88,11 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
 
     reader = Reader()
     reader.problems.extend(problems)
+    if problems:  # a folder or file the walk could not read may hold anything: claim nothing about what is missing
+        reader.files_failed = True
     digest = sha256()
     shown_files: list[str] = []
+    manifest_read = False
     if manifest is not None:
         shown = _shown(manifest)
         reader._manifest_shown = shown
@@ -96,6 +104,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
             reader.problems.extend(probs)
             if node is not None:
                 reader.read_manifest(_Src(shown, text), node)
+                manifest_read = True
     for path in files:
         shown = _shown(path)
         shown_files.append(shown)
@@ -109,10 +118,15 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         reader.problems.extend(probs)
         if node is None:
             reader.files_failed = True
-        else:
+        elif manifest_read or manifest is None:
             reader.read_scene_file(_Src(shown, text), node)
+        # (A manifest that could not be read names nothing: every faction, variable and chapter the scenes use
+        # would be "unknown". Its own problem is the one message; the scene files are checked as YAML only.)
     story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
-    found = sort_problems(reader.problems, reader._manifest_shown)
+    # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
+    found = redact_outside(
+        root, sort_problems(reader.problems, reader._manifest_shown), [_shown(p) for p in (manifest, *files) if p]
+    )
     if story is None or manifest is None or any(p.severity == "error" for p in found):
         return story, found
     shown_all = [_shown(manifest), *shown_files]

@@ -37,8 +37,9 @@ class StoryBuilder(NodeReader):
         self._names = cond.Names(
             slots={**{f.id: f.slot for f in self.factions.values()}, **{v.id: v.slot for v in self.variables.values()}},
             types={**{f: int for f in self.factions}, **{v.id: v.type for v in self.variables.values()}},
-            scenes=frozenset(by_id),
-            choices=frozenset(f"{s.id}.{c.id}" for s in by_id.values() for c in s.choices),
+            # When a file could not be read, any scene or choice may be in it: claim none is unknown.
+            scenes=_Anything() if self.files_failed else frozenset(by_id),
+            choices=_Anything() if self.files_failed else frozenset(f"{s.id}.{c.id}" for s in by_id.values() for c in s.choices),
             suggest=did_you_mean,
         )
         self._compiled: dict[str, tuple[cond.Node, cond.Evaluator] | None] = {}
@@ -301,3 +302,10 @@ def _locate(src: _Src, node: ScalarNode, offset: int) -> tuple[int, int]:
             return n + 1, column + 1
         found = k + len(content)
     return m.line + 1, m.column + 1
+
+
+class _Anything(frozenset[str]):
+    """A set of names that holds every name (for checks made while part of the story could not be read)."""
+
+    def __contains__(self, item: object) -> bool:
+        return True

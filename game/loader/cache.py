@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import sys
 from array import array
 from collections.abc import Sequence
 
+from .. import smallfile
 from ..engine.model import Story
 from .codec import _BLOCKS, _INT, FORMAT, CacheMiss, decode, encode
 from .digests import compare_digest, hmac_sha256, sha256
@@ -127,26 +127,38 @@ def content_digest(root: str, paths: Sequence[str]) -> Any:
     order mark. For valid UTF-8 the text's encoding is the file's bytes, so nothing needs decoding here; and as
     neither paths nor contents can hold NUL, two different stories never feed the hash the same bytes.
     """
+    found = _digest_and_size(root, paths)
+    return found[0] if found is not None else None
+
+
+def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int] | None:
+    """``content_digest``, and how many bytes the story's files hold."""
     digest = sha256()
+    total = 0
     for i, path in enumerate(paths):
         try:
-            # As the loader does: never open what is not a regular file (a FIFO would block), nor a huge one.
-            st = os.stat(path)
-            if not stat.S_ISREG(st.st_mode) or st.st_size > _LOADER_MAX_FILE_BYTES:
-                return None
-            with open(path, "rb") as fh:
-                data = fh.read(_LOADER_MAX_FILE_BYTES + 1)
-        except OSError:
+            # As the loader does (the same reader): never open what is not a regular file, nor a huge one.
+            data = smallfile.read_bytes(path, _LOADER_MAX_FILE_BYTES)
+        except smallfile.FileRefused:
             return None
-        if len(data) > _LOADER_MAX_FILE_BYTES or b"\0" in data:
+        if b"\0" in data:
             return None
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
+        total += len(data)
         digest.update(b"story.yaml" if i == 0 else os.path.relpath(path, root).encode())
         digest.update(b"\0")
         digest.update(data)
         digest.update(b"\0")
-    return digest
+    return digest, total
+
+
+def entry_limit(source_bytes: int) -> int:
+    """The largest cache entry worth reading for a story of ``source_bytes``. An entry holds the story's texts once
+    and a few integers per scene and choice: about the size of its YAML (a tenth of it to 1.1 times in the
+    shipped and synthetic stories). Anything much larger was not written by this code, and is not read into
+    memory to find that out (a sparse file of a gigabyte costs nothing to make)."""
+    return min(MAX_CACHE_BYTES, 16 * source_bytes + (1 << 20))
 
 
 def _key(content_hex: str) -> str:
@@ -179,14 +191,15 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
     secret = _secret(os.path.dirname(entry), create=False)
     if secret is None:  # nothing was ever cached here
         return None
-    digest = content_digest(root, paths)
-    if digest is None:
+    found = _digest_and_size(root, paths)
+    if found is None:
         return None
-    content_hex = digest.hexdigest()
+    content_hex = found[0].hexdigest()
     try:
-        with open(entry, "rb") as fh:
-            blob = fh.read(MAX_CACHE_BYTES + 1)
-    except OSError:
+        # Only ever a plain file this process's kind wrote: a link, a FIFO (it would block), a device (/dev/zero never
+        # ends) or a folder is a miss, refused before it is opened.
+        blob = smallfile.read_bytes(entry, entry_limit(found[1]), follow_links=False)
+    except smallfile.FileRefused:
         return None
     try:
         data, numbers, texts = read_entry(blob, _key(content_hex), secret)
@@ -275,32 +288,54 @@ def _prune(directory: str) -> None:
 def _secret(directory: str, *, create: bool) -> bytes | None:
     """This user's cache key: 32 random bytes in ``directory/secret``, readable by its owner only. An entry whose
     MAC does not check against it is ignored, so an entry changed by anyone who cannot read the secret (or by a
-    disk, a sync tool or a bug) is never trusted, even with its checksum recomputed. None: no caching."""
+    disk, a sync tool or a bug) is never trusted, even with its checksum recomputed. None: no caching.
+
+    The secret is read by the shared reader without following links: a FIFO there (which would block every
+    command), a device, a link, a folder, a file of the wrong size or one others can read is no secret. Looking
+    up, that is a miss; storing, the bad one is removed (a cache is only a cache: its entries are then misses)
+    and a new one made."""
     path = os.path.join(directory, _SECRET)
-    for _ in range(2):
+    for _ in range(3):
         try:
-            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except FileNotFoundError:
-            if not create:
-                return None
-            try:  # created whole or not at all; if another process wins the race, read its secret instead
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-            except FileExistsError:
+            secret, st = smallfile.read_bytes_stat(path, 64, follow_links=False)
+        except smallfile.FileRefused as exc:
+            if exc.kind == "missing" and not os.path.lexists(path):
+                if not create:
+                    return None
+                _create_secret(path)
                 continue
-            except OSError:
-                return None
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(os.urandom(32))
-            continue
-        except OSError:
+            if create and _discard(path):
+                continue
             return None
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            secret = fh.read(33)
-        if os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & 0o077):
-            return None  # someone else's, or readable by others: not a secret
-        return secret if len(secret) == 32 else None
+        if len(secret) == 32 and not (os.name == "posix" and (st.st_uid != os.getuid() or st.st_mode & 0o077)):
+            return secret
+        # Someone else's, readable by others (not a secret), or the wrong size. (An empty one may be another
+        # process's, created a moment ago and about to be written: replacing it only costs that entry.)
+        if not (create and _discard(path)):
+            return None
     return None
+
+
+def _create_secret(path: str) -> None:
+    """Create the secret whole or not at all; if another process wins the race, the caller reads its secret."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(os.urandom(32))
+
+
+def _discard(path: str) -> bool:
+    """Remove what stands where the secret should be (an empty folder included). False when it cannot be."""
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.rmdir(path)
+        else:
+            os.unlink(path)
+    except OSError:
+        return False
+    return True
 
 
 def _mac(secret: bytes, key: str, payload: bytes | memoryview) -> str:

@@ -4,12 +4,13 @@ variables, endings, locations, glossary and story-wide route lists."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..engine.model import Chapter, Ending, Faction, GlossaryEntry, Location, Variable
 from ..engine.records import replace
-from .errors import hint
+from .errors import did_you_mean, hint
 from .nodes import NodeReader, _Src
 
 MANIFEST_KEYS = ("story", "chapters", "factions", "variables", "endings", "locations", "glossary", "routes")
@@ -88,8 +89,18 @@ class ManifestReader(NodeReader):
                 elif lid:
                     self.mark_broken(lid, before)
         if "glossary" in top:
+            first_at: dict[str, tuple[str, int]] = {}
             for knode, vnode in self.entries(src, top["glossary"][1], "'glossary'"):
                 term = self.text(src, knode, "glossary term")
+                if term is not None:
+                    # 'é' typed as one character (NFC) or as e + a combining accent (NFD) is one term: kept as NFC.
+                    term = unicodedata.normalize("NFC", term)
+                    if term in first_at:
+                        spelled, line = first_at[term]
+                        how = " (the same letters, with accents encoded differently)" if spelled != knode.value else ""
+                        self.error(src, knode, f"duplicate glossary term {term!r}{how} (first at line {line})")
+                        continue
+                    first_at[term] = (knode.value, knode.start_mark.line + 1)
                 m = self.mapping(src, vnode, f"glossary entry {knode.value!r}", ("text", "kind"), ("text", "kind"))
                 if term is None or m is None or "text" not in m or "kind" not in m:
                     continue
@@ -134,22 +145,20 @@ class ManifestReader(NodeReader):
         low, high = 0, 100
         if "range" in m:
             r = self.int_range(src, m["range"][1], "faction range")
-            if r is None:
-                return
-            low, high = r
+            if r is not None:
+                low, high = r
         initial = 50 if low <= 50 <= high else low
         if "initial" in m:
             i = self.integer(src, m["initial"][1], "initial trust")
-            if i is None:
-                return
-            if not low <= i <= high:
+            if i is not None and not low <= i <= high:
                 self.error(src, m["initial"][1], f"initial trust {i} is outside the range {low}..{high}")
-                return
-            initial = i
-        if name is None or desc is None:
-            return
+            elif i is not None:
+                initial = i
+        # A faction with a mistake in its fields is still declared (the mistake is reported above, so the story does
+        # not load): one mistake, one message, not also "unknown faction" wherever it is used.
         self.factions[fid] = Faction(
-            fid, name, desc, initial, low, high, self._slot, self.pos(src, knode), tuple(names), -1 if not names else 0
+            fid, name or fid, desc or "", initial, low, high, self._slot, self.pos(src, knode), tuple(names),
+            -1 if not names else 0,
         )
         self._slot += 1
 
@@ -192,17 +201,19 @@ class ManifestReader(NodeReader):
         if t not in ("bool", "int"):
             if t is not None:
                 self.error(src, m["type"][1], f"variable type must be bool or int, not {t!r}{hint(t, ('bool', 'int'))}")
-            return
+            # A near miss ('boolean') is declared as what it was surely meant to be, so its uses are not also errors.
+            t = did_you_mean(t, ("bool", "int")) if t is not None else None
+            if t is None:
+                return
         desc = (self.text(src, m["description"][1], "variable description", empty_ok=True) or "") if "description" in m else ""
         low = high = None
         if "range" in m:
             if t == "bool":
                 self.error(src, m["range"][0], "only int variables have a range")
-                return
-            r = self.int_range(src, m["range"][1], "variable range")
-            if r is None:
-                return
-            low, high = r
+            else:
+                r = self.int_range(src, m["range"][1], "variable range")
+                if r is not None:
+                    low, high = r
         default: bool | int | None
         if t == "bool":
             default = self.boolean(src, m["default"][1], "default")
@@ -210,9 +221,11 @@ class ManifestReader(NodeReader):
             default = self.integer(src, m["default"][1], "default")
             if default is not None and low is not None and high is not None and not low <= default <= high:
                 self.error(src, m["default"][1], f"default {default} is outside the range {low}..{high}")
-                return
+                default = None
         if default is None:
-            return
+            # The mistake is reported above (so the story does not load), but the variable is still declared with a
+            # stand-in default: one mistake, one message, not also "unknown name" wherever the variable is used.
+            default = False if t == "bool" else (low if low is not None else 0)
         # Variables take the slots after the factions' (factions are read first), in manifest order.
         self.variables[vid] = Variable(vid, bool if t == "bool" else int, default, self._slot, desc, low, high, self.pos(src, knode))
         self._slot += 1

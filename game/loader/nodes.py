@@ -24,6 +24,7 @@ INT_RE = re.compile(r"[+-]?(0|[1-9][0-9]*)\Z")
 MAX_INT = 10**9
 MAX_TEXT = 100_000
 _STD = "tag:yaml.org,2002:"
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "bool", "null", "float", "timestamp", "seq", "map")}
 
 
@@ -32,7 +33,7 @@ def _kind(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    if node.tag == _STD + "null":
+    if node.tag == _STD + "null" and node.value in _NULLS:
         return "nothing"
     return f"the text {node.value[:40]!r}"
 
@@ -158,6 +159,10 @@ class NodeReader:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"a key in {what} must be a plain name, found {_kind(knode)}")
                 continue
+            # A tag on a key is refused as on a value (!!python/... never loads). The key is then read on as if
+            # untagged (nothing is ever built from a tag), so this one mistake is not also a missing key, chapter,
+            # ending or choice further on.
+            self.tag_ok(src, knode)
             key = knode.value
             if key in out:
                 first = out[key][0].start_mark.line + 1
@@ -196,6 +201,7 @@ class NodeReader:
             if not isinstance(knode, ScalarNode):
                 self.error(src, knode, f"an id in {what} must be a plain name, found {_kind(knode)}")
                 continue
+            self.tag_ok(src, knode)  # refused, then read on as if untagged (see mapping)
             if knode.value in seen:
                 self.error(src, knode, f"duplicate id {knode.value!r} in {what} (first at line {seen[knode.value]})")
                 continue
@@ -210,6 +216,9 @@ class NodeReader:
             self.error(src, node, f"{what} must be text, found {_kind(node)}")
             return None
         if node.tag == _STD + "null" and not node.style:
+            if node.value not in _NULLS:  # '!!null Hello': the tag, not the text, says "nothing"
+                self.error(src, node, f"{what} has the YAML tag !!null (nothing) on the text {node.value[:40]!r}; remove the tag")
+                return None
             if empty_ok:
                 return ""
             self.error(src, node, f"{what} is empty")
@@ -259,6 +268,8 @@ class NodeReader:
         return v
 
     def condition(self, src: _Src, node: Node, what: str) -> _CondRef | None:
+        if not self.tag_ok(src, node):
+            return None
         if isinstance(node, ScalarNode) and not node.style and node.value in ("true", "false"):
             return _CondRef(node.value, src, node)
         v = self.text(src, node, what)

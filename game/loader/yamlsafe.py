@@ -5,14 +5,13 @@ by what each field expects.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .. import smallfile
 from .errors import Problem
 
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing.
@@ -78,27 +77,20 @@ def _might_nest_deeply(text: str) -> bool:
 
 
 def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text within the size limit. Returns (text, problems)."""
+    """Read a file as UTF-8 text within the size limit. Returns (text, problems).
+
+    The bytes come through the game's one reader for small files (``game.smallfile``): anything but a regular
+    file is refused before it is opened (opening a FIFO blocks until a writer comes; a device such as /dev/zero
+    never ends), and so is a file over the limit, checked again on the open file.
+    """
     try:
-        st = os.stat(path)
-    except OSError as exc:
-        return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]
-    if not stat.S_ISREG(st.st_mode):
-        # Opening a FIFO blocks until a writer comes; a device such as /dev/zero never ends.
-        return None, [Problem(shown, 0, 0, "not a regular file (a pipe, device or socket)")]
-    size = st.st_size
-    if size > MAX_FILE_BYTES:
-        mb = size / (1024 * 1024)
-        return None, [
-            Problem(shown, 0, 0, f"file is too large ({mb:.1f} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")
-        ]
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        return None, [Problem(shown, 0, 0, f"cannot read file: {exc.strerror or exc}")]
-    if len(data) > MAX_FILE_BYTES:  # it grew after the size check
-        return None, [Problem(shown, 0, 0, f"file is too large (the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB)")]
+        data = smallfile.read_bytes(path, MAX_FILE_BYTES)
+    except smallfile.FileRefused as exc:
+        if exc.kind == "kind":
+            return None, [Problem(shown, 0, 0, "not a regular file (a pipe, device or socket)")]
+        if exc.kind == "size":
+            return None, [Problem(shown, 0, 0, f"file is too large{exc.reason.removeprefix('it is too large')}")]
+        return None, [Problem(shown, 0, 0, f"cannot be read: {exc.reason}")]
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return None, [Problem(shown, 1, 1, "file is UTF-32 encoded; save it as UTF-8")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

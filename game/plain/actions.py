@@ -76,15 +76,15 @@ def do_undo(player: PlainPlayer, _argument: str) -> None:
     """Take back the last choice (replaying the log without it), autosave, and read the scene again."""
     session = player.session
     assert session is not None
-    if not session.can_undo:
-        player.say("There is nothing to undo yet.")
-        return
     label = session.steps[-1].choice_label if session.steps else ""
     if not session.undo():
-        player.say(
-            "Your last choice cannot be taken back: the choices before it no longer replay on this version of the "
-            "story. Load a save to go further back."
-        )
+        if session.restored_log:  # choices made before the story changed under the save: they cannot replay
+            player.say(
+                "Your last choice cannot be taken back: the choices before it no longer replay on this version of "
+                "the story. Load a save to go further back."
+            )
+        else:
+            player.say("There is nothing to undo yet.")
         return
     player.autosave()
     player.say(f"You took back: {sentence(label)}" if label else "You took back your last choice.")

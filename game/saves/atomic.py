@@ -44,4 +44,12 @@ def describe_os_error(exc: OSError) -> str:
         return "the path is too long"
     if code == errno.ENOTDIR or code == errno.EEXIST:
         return "a file is in the way of the saves folder"
+    if code == errno.EISDIR:
+        target = exc.filename2 or exc.filename  # os.replace(tmp, target) names the target second
+        name = f" named {Path(target).name}" if isinstance(target, str) else ""
+        return f"a folder{name} is in the way of the save; move it"
+    if code == errno.EFBIG:
+        return exc.strerror or "the file in the way is too large"
+    if code == errno.ELOOP:
+        return "a symbolic link loop is in the way of the save"
     return exc.strerror or str(exc)

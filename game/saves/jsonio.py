@@ -16,36 +16,25 @@ Python string holding a lone high surrogate followed by a lone low one reads bac
 pair stands for, as JSON specifies. Saves hold only valid Unicode: story text is UTF-8 and slot names have
 surrogates replaced.) The escaped output is also valid YAML.
 
-Reading is guarded: a size limit before parsing, a nesting limit checked without recursion, duplicate keys and
-the non-standard constants ``NaN``/``Infinity`` rejected.
+Reading is the shared strict reader's (``game.smallfile``): a size limit before parsing, a nesting limit checked
+without recursion, duplicate keys, the non-standard constants ``NaN``/``Infinity`` and absurdly long integers
+rejected.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
+from ..smallfile import MAX_JSON_DEPTH, JsonError, parse_json
+
+__all__ = ["MAX_DEPTH", "MAX_SAVE_BYTES", "JsonError", "decode", "encode"]
+
 MAX_SAVE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 32
+MAX_DEPTH = MAX_JSON_DEPTH
 
 _RISKY = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff\ud800-\udfff]")
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
-
-
-class JsonError(ValueError):
-    """Text that is not acceptable JSON; ``line`` and ``column`` are 1-based (0 when unknown)."""
-
-    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}" if self.line else self.message
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -61,58 +50,9 @@ def encode(value: Any) -> str:
     return _RISKY.sub(_escape, text) + "\n"
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise JsonError(f"the key {key!r} appears twice in one object")
-        out[key] = value
-    return out
-
-
-def _no_constants(name: str) -> Any:
-    raise JsonError(f"{name} is not a number JSON allows")
-
-
-def _check_depth(text: str) -> None:
-    """Refuse documents nested deeper than MAX_DEPTH, before the recursive parser sees them."""
-    skeleton = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
-    depth = 0
-    for ch in skeleton:
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise JsonError(f"nested too deeply (the limit is {MAX_DEPTH} levels)")
-        else:
-            depth -= 1
-
-
 def decode(text: str) -> Any:
-    """Parse JSON text strictly. Raises JsonError with a line and column where there is one."""
+    """Parse a save's JSON text strictly (``game.smallfile.parse_json``). Raises JsonError with a line and column
+    where there is one."""
     if len(text) > MAX_SAVE_BYTES:
         raise JsonError(f"too large (the limit is {MAX_SAVE_BYTES // (1024 * 1024)} MiB)")
-    _check_depth(text)
-    try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
-    except JsonError:
-        raise
-    except json.JSONDecodeError as exc:
-        raise JsonError(exc.msg, exc.lineno, exc.colno) from None
-    except RecursionError:  # pragma: no cover - _check_depth stops this first
-        raise JsonError(f"nested too deeply (the limit is {MAX_DEPTH} levels)") from None
-    except ValueError as exc:  # e.g. an integer with more digits than Python converts
-        raise JsonError(str(exc)) from None
-    _check_floats(value)
-    return value
-
-
-def _check_floats(value: Any) -> None:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, float) and not math.isfinite(v):
-            raise JsonError("a number is too large to represent")
-        elif isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
+    return parse_json(text, MAX_DEPTH)

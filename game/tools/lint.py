@@ -6,13 +6,16 @@ report links each warning to its scene.
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from collections.abc import Callable
 
 from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
 from ..engine.text import Show
-from ..loader import Problem, check_story
+from ..loader import Problem, check_story, shown_path
+from ..loader.walk import redact_outside
 from .analysis import (
     FALSE,
     TRUE,
@@ -34,7 +37,9 @@ def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Pro
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if story is not None and not errors:
-        warnings.extend(deep_warnings(story))
+        # As the loader does for its own problems: nothing from a file reached through a link out of the story.
+        files = [shown_path(os.path.join(path, "story.yaml")), *story.source_files]
+        warnings = redact_outside(path, [*warnings, *deep_warnings(story)], files)
     if strict:
         errors = sorted(errors + [Problem(w.file, w.line, w.column, w.message, "error") for w in warnings])
         warnings = []
@@ -317,7 +322,8 @@ def _labels(story: Story, warn: Warn) -> None:
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(term) + r"(?!\w)", re.IGNORECASE)
+    # Matched against NFC text: a term and a text that spell an accent differently (NFC, NFD) still match.
+    return re.compile(r"(?<!\w)" + re.escape(unicodedata.normalize("NFC", term)) + r"(?!\w)", re.IGNORECASE)
 
 
 def _glossary(story: Story, warn: Warn) -> None:
@@ -325,7 +331,7 @@ def _glossary(story: Story, warn: Warn) -> None:
     glossary term appears somewhere a player can read it. Text is shown literally, so there is no link markup."""
     patterns = {term: _term_pattern(term) for term in story.glossary}
     for loc in story.locations.values():
-        if not any(p.search(loc.name) for p in patterns.values()):
+        if not any(p.search(unicodedata.normalize("NFC", loc.name)) for p in patterns.values()):
             warn(loc.pos, f"location {loc.id!r} ({loc.name!r}) has no glossary entry: add a glossary term that appears in its name")
     texts: list[str] = [story.title]
     texts += [c.title for c in story.chapters.values()]
@@ -341,10 +347,10 @@ def _glossary(story: Story, warn: Warn) -> None:
         for choice in scene.choices:
             texts += [choice.label, choice.reason]
             texts += [para.source or " ".join(p for p in para.parts if isinstance(p, str)) for para in choice.result]
-    corpus = "\n".join(texts)
+    corpus = unicodedata.normalize("NFC", "\n".join(texts))
     for term, entry in story.glossary.items():
         if patterns[term].search(corpus):
             continue
-        others = "\n".join(e.text for t, e in story.glossary.items() if t != term)
+        others = unicodedata.normalize("NFC", "\n".join(e.text for t, e in story.glossary.items() if t != term))
         if not patterns[term].search(others):
             warn(entry.pos, f"glossary term {term!r} appears nowhere in the story (check its spelling against the text)")

@@ -8,6 +8,9 @@ Start-up is lean: only Textual and the title screen are imported before the firs
 story; the app loads it (engine, loader, saves) right after the first frame is on screen, before any key is
 handled, and if it does not load the app closes at once and ``run_app`` prints every problem and returns 2, so a
 broken story is never played.
+
+A long session leaves nothing behind: the game, ending and journal screens are made once and shown again (each
+new game, each ending), and notices go to a line of each screen rather than to new toast widgets.
 """
 
 from __future__ import annotations
@@ -15,24 +18,37 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from .profile import Profile
+from .screens.small import cover_if_too_small
 from .screens.title import TitleScreen, describe_save
-from .text import line
+from .stakes import StakesSetting
+from .text import line, rendered_story_text, story_title
+from .widgets.bars import NOTICE_SECONDS, NoticeBar
 
 if TYPE_CHECKING:
-    from ..engine import ReplayError, Story
+    from ..engine import Story
     from ..saves import SaveInfo, SaveStore
     from ..session import Session
-    from .screens.game import GameScreen
+    from ..tools.stakes import Crossing
+    from .screens.ending import EndingScreen
+    from .screens.game import GameScreen, Levels
+    from .screens.journal import JournalScreen
     from .screens.saves import LoadScreen
+
+# A silence longer than this between two inputs counts as this long: play time is time spent playing.
+IDLE_SECONDS = 300.0
 
 
 def _glossary_commands() -> type:
@@ -79,9 +95,14 @@ class QasasApp(App[int]):
         self.flash_seconds = flash_seconds
         self.session: Session | None = None
         self.game_screen: GameScreen | None = None
+        self._ending_screen: EndingScreen | None = None
+        self._journal_screen: JournalScreen | None = None
+        self.stakes = StakesSetting()
         self._games_started = 0
         self._last_autosave_error: str | None = None
         self._theme = theme
+        self._signals: list[int] = []
+        self.notices_seen: deque[str] = deque(maxlen=50)  # every notice shown, newest last (tests, accessibility)
         if story is not None:
             self._set_up(story)
 
@@ -107,22 +128,33 @@ class QasasApp(App[int]):
         wanted = self._theme or self.profile.theme
         if wanted and wanted in self.available_themes:
             self.theme = wanted
-        self.title = line(story.title)
+        self.title = story_title(story)
 
     # ------------------------------------------------------------------------------ screens
 
     def get_default_screen(self) -> Screen:
-        return TitleScreen(line(self._story.title) if self._story else None, self._continue_info)
+        story = self._story
+        if story is None:
+            return TitleScreen(None, self._continue_info)
+        return TitleScreen(self.title, self._continue_info, rendered_story_text(story, story.notice))
 
     def on_mount(self) -> None:
         if self.profile is not None and self.profile.recovered:
             self._profile_recovered()
+        if not self.is_headless and not self.is_web:
+            import asyncio
+
+            from .terminal import install_signal_handlers
+
+            self._signals = install_signal_handlers(asyncio.get_running_loop(), self._on_signal)
 
     def on_ready(self) -> None:
         # The first frame is on screen: now the heavy part (engine, loader, saves). Done here, synchronously, so
         # no key can be handled before the story is there.
         if self._story is None:
             self._load_story_now()
+        # Started in a terminal too small to play: say so (later changes of size arrive as resizes).
+        self._check_size()
 
     def _load_story_now(self) -> None:
         from ..loader import StoryError, default_scenes_dir, load_story
@@ -135,13 +167,16 @@ class QasasApp(App[int]):
             self.exit(2)
             return
         self._set_up(story)
-        if isinstance(self.screen, TitleScreen):
-            self.screen.story_ready(line(story.title))
+        title_screen = next((s for s in self.screen_stack if isinstance(s, TitleScreen)), None)
+        if title_screen is not None:
+            title_screen.story_ready(self.title, rendered_story_text(story, story.notice))
         if self.profile is not None and self.profile.recovered:
             self._profile_recovered()
 
     def _profile_recovered(self) -> None:
-        self.notify("The player profile was unreadable and has been started afresh.", markup=False)
+        assert self.profile is not None
+        notice = self.profile.notice or "The player profile was unreadable and has been started afresh."
+        self.notify(line(notice), severity="warning", timeout=12, markup=False)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme is None and self.profile is not None:
@@ -153,15 +188,87 @@ class QasasApp(App[int]):
         info = self.store.newest(self.story.id)
         return describe_save(info.chapter, info.scene_title, info.play_seconds) if info else None
 
+    # ------------------------------------------------------------------------------ the terminal
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int | None = None, height: int | None = None) -> None:
+        """Too small to play: cover everything with a message until the terminal grows again."""
+        if width is None or height is None:
+            width, height = self.size
+        cover_if_too_small(self, width, height)
+
+    def _on_signal(self, signum: int) -> None:
+        """SIGTERM or SIGHUP: autosave and end as ctrl+q does (Textual restores the terminal on the way out)."""
+        self._autosave_on_leaving()
+        self.exit(128 + signum)
+
+    async def _on_exit_app(self) -> None:
+        if self._signals:
+            import asyncio
+
+            from .terminal import remove_signal_handlers
+
+            remove_signal_handlers(asyncio.get_running_loop(), self._signals)
+            self._signals = []
+        await super()._on_exit_app()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Play time: any input in the story counts the time since the last one (an idle gap counts only so much).
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollUp, events.MouseScrollDown)):
+            if self.session is not None:
+                self.session.touch()
+        elif isinstance(event, events.AppBlur) and self.session is not None:
+            self.session.stop_clock()
+        elif isinstance(event, events.AppFocus) and self.session is not None and self.screen is self.game_screen:
+            self.session.start_clock()
+        await super().on_event(event)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notice in the current screen's notice line (it hides nothing); a toast only where there is none."""
+        text = Content.from_markup(message).plain if markup else message
+        if title:
+            text = f"{title}: {text}"
+        self.notices_seen.append(line(text))
+        bars = self.screen.query(NoticeBar) if self.screen_stack else None
+        if bars:
+            bars.first().say(text, severity, NOTICE_SECONDS if timeout is None else timeout)
+            return
+        super().notify(text, severity=severity, timeout=timeout, markup=False)
+
+    # ------------------------------------------------------------------------------ playing
+
     async def open_game(self, session: Session) -> None:
-        """Play ``session`` on a fresh game screen just above the title screen."""
+        """Play ``session`` on the game screen, just above the title screen."""
         from .screens.game import GameScreen
 
         self.session = session
-        while len(self.screen_stack) > 1:
+        while len(self.screen_stack) > 1 and self.screen is not self.game_screen:
             await self.pop_screen()
-        self.game_screen = GameScreen(session, author_mode=self.author_mode, flash_seconds=self.flash_seconds)
-        await self.push_screen(self.game_screen)
+        if self.game_screen is None:
+            self.game_screen = GameScreen(
+                session,
+                author_mode=self.author_mode,
+                flash_seconds=self.flash_seconds,
+                stakes=self.stakes_levels,
+                crossings=self._crossings,
+            )
+            self.install_screen(self.game_screen, "game")
+            await self.push_screen(self.game_screen)
+        else:
+            if self.screen is not self.game_screen:
+                await self.push_screen(self.game_screen)
+            await self.game_screen.show_session(session)
+        session.start_clock()
         if session.game.ending is not None:
             self.show_ending()
 
@@ -170,6 +277,11 @@ class QasasApp(App[int]):
         n = self._games_started
         self._games_started += 1
         return self.seed if n == 0 else random.Random(self.seed * 1_000_003 + n).randrange(1, 2**31)
+
+    def _new_session(self, game_from: Callable[[], Session]) -> Session:
+        session = game_from()
+        session.idle_limit = IDLE_SECONDS
+        return session
 
     # ------------------------------------------------------------------------------ title
 
@@ -185,9 +297,34 @@ class QasasApp(App[int]):
     # ------------------------------------------------------------------------------ actions
 
     async def action_new_game(self) -> None:
+        from .saving import game_at_risk
+
+        at_risk = game_at_risk(self.session, self.store, self.story)
+        if at_risk is None:
+            await self._start_new_game()
+            return
+        from .dialogs.confirm import ConfirmDialog
+
+        async def answered(yes: bool | None) -> None:
+            if yes:
+                await self._start_new_game()
+
+        self.push_screen(
+            ConfirmDialog(
+                f"Your game in progress ({at_risk}) is kept in the autosave until your first choice in a new game "
+                "replaces it. To keep it for good, save it in a slot first (ctrl+s in the game).",
+                yes="Start a new game",
+                no="Cancel",
+                title="Start a new game?",
+            ),
+            answered,
+        )
+
+    async def _start_new_game(self) -> None:
         from ..session import Session
 
-        await self.open_game(Session.new(self.story, self._new_seed(), clock=self.clock))
+        seed = self._new_seed()
+        await self.open_game(self._new_session(lambda: Session.new(self.story, seed, clock=self.clock)))
 
     async def action_continue(self) -> None:
         info = self.store.newest(self.story.id)
@@ -218,7 +355,23 @@ class QasasApp(App[int]):
         if self.session is None:
             self.notify("Start a game to keep a journal.", markup=False)
             return
-        self.push_screen(JournalScreen(self.session))
+        if self._journal_screen is None:
+            self._journal_screen = JournalScreen(self.session)
+            self.install_screen(self._journal_screen, "journal")
+        elif self._journal_screen.is_mounted:
+            self._journal_screen.show(self.session)
+        else:
+            self._journal_screen.session = self.session
+        if self.screen is not self._journal_screen:
+            self.push_screen(self._journal_screen)
+
+    def on_game_screen_trust_requested(self, message: GameScreen.TrustRequested) -> None:
+        from .screens.trust import TrustScreen
+
+        session = self.session
+        if session is None:
+            return
+        self.push_screen(TrustScreen(session, lambda: self.stakes_levels(session.scene.id), message.faction))
 
     def action_glossary(self) -> None:
         self.open_glossary(None)
@@ -237,38 +390,70 @@ class QasasApp(App[int]):
     def action_about(self) -> None:
         from .screens.help import AboutScreen
 
-        self.push_screen(AboutScreen(self.story))
+        story = self.story
+        self.push_screen(
+            AboutScreen(
+                story,
+                self.title,
+                rendered_story_text(story, story.notice),
+                rendered_story_text(story, story.credits),
+            )
+        )
 
     async def action_title(self) -> None:
+        leaving = self.session is not None and self.game_screen in self.screen_stack
         while len(self.screen_stack) > 1:
             await self.pop_screen()
+        if leaving:
+            self._autosave_on_leaving()
 
-    def action_undo(self) -> None:
+    async def action_quit(self) -> None:
+        self._autosave_on_leaving()
+        await super().action_quit()
+
+    def _autosave_on_leaving(self) -> None:
+        """Keep the play time up to now. Not for a game with no choice yet: its autosave would replace the game
+        in progress before the new one has begun (the first choice does that, as the new-game question says)."""
+        if self.session is not None and self.session.game.state.log:
+            self.autosave()
+
+    async def action_undo(self) -> None:
         if self.game_screen is not None and self.game_screen in self.screen_stack:
-            self.game_screen.action_undo()
+            await self.game_screen.action_undo()
 
     def action_reload_story(self) -> None:
         self.reload_story()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .commands import game_commands
+
         yield from super().get_system_commands(screen)
-        yield SystemCommand("New game", "Start the story from the beginning", self.action_new_game)
-        yield SystemCommand("Load game", "Load a saved game", self.action_load)
-        yield SystemCommand(
-            "Glossary", "People, places and groups: historical or invented", self.action_glossary
+        yield from game_commands(self)
+
+    # ------------------------------------------------------------------------------ stakes
+
+    @property
+    def stakes_shown(self) -> bool:
+        """Whether the meters mark the levels where the story turns (see ``StakesSetting``)."""
+        return self.stakes.shown(self.profile, self._story)
+
+    def stakes_levels(self, scene_id: str) -> Levels | None:
+        """The levels where the story turns ahead of ``scene_id``, by faction (None while stakes are hidden)."""
+        return self.stakes.levels(self.profile, self._story, scene_id)
+
+    def _crossings(self, scene_id: str, before: dict[str, int], after: dict[str, int]) -> list[Crossing]:
+        return self.stakes.crossed(self.profile, self._story, scene_id, before, after)
+
+    def action_toggle_stakes(self) -> None:
+        if self.profile is None or self._story is None:
+            return
+        shown = self.stakes.toggle(self.profile, self._story)
+        if self.game_screen is not None and self.game_screen.is_mounted:
+            self.game_screen.refresh_stakes()
+        self.notify(
+            "Stakes shown: the meters mark the levels where the story turns ahead." if shown else "Stakes hidden.",
+            markup=False,
         )
-        yield SystemCommand("Help", "The keys", self.action_help)
-        yield SystemCommand("About", "About this game, and its content note", self.action_about)
-        yield SystemCommand("Title screen", "Back to the title screen", self.action_title)
-        if self.session is not None:
-            yield SystemCommand("Save game", "Save in a named slot", self.action_save)
-            yield SystemCommand("Journal", "Every choice taken, and trust over time", self.action_journal)
-            if self.session.can_undo:
-                yield SystemCommand("Undo", "Undo the last choice", self.action_undo)
-            if self.author_mode:
-                yield SystemCommand(
-                    "Reload story", "Reload the scenes from disk, keeping your place", self.reload_story
-                )
 
     # ------------------------------------------------------------------------------ saving
 
@@ -292,7 +477,7 @@ class QasasApp(App[int]):
         from ..saves import SaveError
 
         session = self.session
-        if session is None:
+        if session is None or self._store is None:
             return
         try:
             self.store.autosave(session.game, session.play_seconds)
@@ -330,12 +515,33 @@ class QasasApp(App[int]):
             return
         from ..session import Session
 
-        session = Session.resume(self.story, result.game, result.play_seconds, clock=self.clock)
+        session = self._new_session(
+            lambda: Session.resume(self.story, result.game, result.play_seconds, clock=self.clock)
+        )
         await self.open_game(session)
         for note in result.notes:
             self.notify(
                 line(note), severity="information" if result.exact else "warning", markup=False, timeout=10
             )
+
+    # ------------------------------------------------------------------------------ screenshots
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen in a folder that exists (Downloads, else the saves folder, else the current
+        folder) and say where, or say why not. In a browser the screenshot is offered as a download instead."""
+        if self.is_web:
+            return super().deliver_screenshot(filename, path, time_format)
+        from . import terminal
+
+        folders = [Path(path)] if path else terminal.screenshot_folders(self._store.directory if self._store else None)
+        target, why = terminal.write_screenshot(self.export_screenshot(), filename, self.title, folders)
+        if target is None:
+            self.notify(f"Could not save a screenshot: {why}", severity="error", markup=False, timeout=10)
+            return None
+        self.notify(f"Screenshot saved as {target}", markup=False, timeout=10)
+        return str(target)
 
     # ------------------------------------------------------------------------------ endings
 
@@ -347,17 +553,28 @@ class QasasApp(App[int]):
         if session is None or ending is None:
             return
         assert self.profile is not None
+        was_shown = self.stakes_shown
         new = self.profile.discover(self.story.id, ending.id)
         if self.profile.error:
             self.notify(
                 f"Could not remember this ending: {self.profile.error}", severity="warning", markup=False
             )
+        stakes_now = self.stakes_shown and not was_shown
         found = len(self.profile.endings(self.story.id) & set(self.story.endings))
-        self.push_screen(EndingScreen(session, found, len(self.story.endings), new), self._ending_done)
+        total = len(self.story.endings)
+        if self._ending_screen is None:
+            self._ending_screen = EndingScreen(session, found, total, new, stakes_now=stakes_now)
+            self.install_screen(self._ending_screen, "ending")
+        else:
+            self._ending_screen.show(session, found, total, new, stakes_now=stakes_now)
+        if self.screen is not self._ending_screen:
+            self.push_screen(self._ending_screen, self._ending_done)
+        if stakes_now and self.game_screen is not None and self.game_screen.is_mounted:
+            self.game_screen.refresh_stakes()
 
     async def _ending_done(self, what: str | None) -> None:
         if what == "undo":
-            self.action_undo()
+            await self.action_undo()
         elif what == "new":
             await self.action_new_game()
         elif what == "title":
@@ -369,83 +586,14 @@ class QasasApp(App[int]):
 
     def reload_story(self) -> None:
         """Reload the scenes from disk and replay the choice log; on any failure keep playing the old version."""
-        from ..engine import ReplayError
-        from ..loader import StoryError, check_story
-        from .dialogs.error import ErrorDialog
+        from .reload import reload_story
 
-        session = self.session
-        if session is None or self.story_dir is None:
-            return
-        try:
-            story, problems = check_story(self.story_dir)
-        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the author's game must stay up
-            self.push_screen(ErrorDialog("The story could not be reloaded", f"{type(exc).__name__}: {exc}"))
-            return
-        errors = [p for p in problems if p.severity == "error"]
-        if story is None or errors:
-            self.push_screen(
-                ErrorDialog(
-                    "The story no longer loads",
-                    StoryError(errors).report(),
-                    intro="You are still playing the version loaded before. Fix these and reload again (F5):",
-                )
-            )
-            return
-        try:
-            session.reload(story)
-        except ReplayError as exc:
-            self._replay_failed(story, exc)
-            return
-        self._switch_story(story, session)
-        warnings = len(problems)
-        extra = f" ({warnings} warning{'s' if warnings != 1 else ''}; run qasas lint)" if warnings else ""
-        self.notify(
-            f"Reloaded the story: {len(story.scenes)} scenes; your place is kept{extra}.", markup=False
-        )
+        reload_story(self)
 
-    def _replay_failed(self, story: Story, exc: ReplayError) -> None:
-        from ..engine import ReplayError
-        from .dialogs.error import ChoiceDialog, ErrorDialog
-
-        session = self.session
-        assert session is not None
-        kept = max(0, exc.step - 1)
-        message = (
-            f"The reloaded story loads, but your choices no longer apply at step {exc.step} "
-            f"({exc.scene}.{exc.choice}): {exc.message}.\n\n"
-            f"Keep playing the version loaded before, or play the new version from where the first {kept} "
-            f"choice{'s' if kept != 1 else ''} still lead."
-        )
-
-        async def answered(answer: str | None) -> None:
-            if answer != "fallback":
-                self.notify("Still playing the version loaded before.", markup=False)
-                return
-            try:
-                session.reload_until(story, exc.step)
-            except ReplayError as again:  # pragma: no cover - the prefix before the failing step replays
-                self.push_screen(ErrorDialog("The story could not be reloaded", str(again)))
-                return
-            await self._switch_story_async(story, session)
-            self.notify(f"Playing the new version after step {kept}.", markup=False)
-
-        self.push_screen(
-            ChoiceDialog(
-                "Your choices no longer apply",
-                message,
-                [("keep", "Keep the old version"), ("fallback", f"New version, from step {kept}")],
-            ),
-            answered,
-        )
-
-    def _switch_story(self, story: Story, session: Session) -> None:
+    async def switch_story(self, story: Story, session: Session) -> None:
+        """Play ``session`` on ``story`` (a reloaded version of the one played)."""
         self._story = story
-        self.title = line(story.title)
-        self.call_later(self.open_game, session)
-
-    async def _switch_story_async(self, story: Story, session: Session) -> None:
-        self._story = story
-        self.title = line(story.title)
+        self.title = story_title(story)
         await self.open_game(session)
 
 
@@ -458,7 +606,8 @@ def run_app(
 ) -> int:
     """Run the game on the story in ``scenes`` (default: the shipped story). Returns the exit status.
 
-    0 after a normal quit; 2 when the story does not load, after printing every problem (file:line:col) to stderr.
+    0 after a normal quit; 2 when the story does not load, after printing every problem (file:line:col) to stderr;
+    128 + the signal's number after SIGTERM or SIGHUP (the game autosaved and restored the terminal first).
     """
     app = QasasApp(None, story_dir=scenes, saves_dir=saves_dir, seed=seed, author_mode=scenes is not None)
     result = app.run(headless=headless)

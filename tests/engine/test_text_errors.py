@@ -136,13 +136,15 @@ routes:
 
 
 def test_a_broken_definition_leads_and_its_knock_ons_are_counted(problems: Problems) -> None:
+    # (A definition with a mistake in one field is still declared, so its uses are not errors at all; one that
+    # cannot be read at all, as here, leaves its uses to be counted under it.)
     manifest = """\
 story: {id: t, title: Test Story, start: start}
 chapters:
   one: {title: One, order: 1}
 factions:
   guards: {name: The guards, description: The men at the gate.}
-  crew: {name: The crew, description: Sailors., range: [50, 10]}
+  crew: [The crew, Sailors.]
 endings:
   won: {title: Through}
 """
@@ -158,8 +160,8 @@ scenes:
   - {id: out, title: Out, ending: won, text: Through.}
 """
     assert problems(scenes, manifest) == [
-        "story.yaml:6:56: error: faction range [50, 10] is empty: the low end must be below the high end",
-        "story.yaml:6:56: error: 5 more errors follow from this (uses of 'crew')",
+        "story.yaml:6:9: error: faction 'crew' must be a mapping (key: value), found a list",
+        "story.yaml:6:9: error: 5 more errors follow from this (uses of 'crew')",
     ]
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +175,162 @@ def mutate(data: bytes, mutations: list[tuple[str, int, int, bytes]]) -> bytes:
         elif kind == "replace" and n:
             buf[at : at + len(payload)] = payload
     return bytes(buf)
+
+
+# ------------------------------------------------------------------------------ hostile files on disk
+
+
+def nested_json(depth: int, kind: str = "list") -> bytes:
+    """JSON nested ``depth`` deep: lists (``[[[...]]]``) or objects (``{"a":{"a":...}}``)."""
+    if kind == "list":
+        return b"[" * depth + b"]" * depth
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+def _socket(path: Path) -> None:
+    import socket
+
+    sock = socket.socket(socket.AF_UNIX)
+    try:
+        sock.bind(str(path))
+    finally:
+        sock.close()  # the socket file stays: a listener nobody runs
+
+
+# name -> what is put there. Each is something a save, a profile, a cache entry or a secret must never be
+# opened as (or, once opened, must not be read without bound): it would block, never end, or exhaust memory or
+# the recursion limit.
+HOSTILE_KINDS: dict[str, Callable[[Path], object]] = {
+    "fifo": lambda p: os.mkfifo(p),
+    "folder": lambda p: _folder(p),
+    "link-to-dev-zero": lambda p: p.symlink_to("/dev/zero"),
+    "link-to-dev-urandom": lambda p: p.symlink_to("/dev/urandom"),
+    "link-to-dev-null": lambda p: p.symlink_to("/dev/null"),
+    "link-to-a-fifo": lambda p: _link_to_fifo(p),
+    "link-to-itself": lambda p: p.symlink_to(p.name),
+    "dangling-link": lambda p: p.symlink_to(p.name + ".nowhere"),
+    "link-to-proc-environ": lambda p: p.symlink_to("/proc/self/environ"),
+    "socket": _socket,
+    "sparse-1-gib": lambda p: os.truncate(_touch(p), 1 << 30),
+    "nested-200000-lists": lambda p: p.write_bytes(nested_json(200_000)),
+    "nested-200000-objects": lambda p: p.write_bytes(nested_json(200_000, "object")),
+    "nested-40-lists": lambda p: p.write_bytes(nested_json(40)),
+    "binary": lambda p: p.write_bytes(bytes(range(256)) * 64),
+    "empty": lambda p: p.write_bytes(b""),
+}
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside.json").write_text("{}")
+
+
+def _link_to_fifo(path: Path) -> None:
+    os.mkfifo(path.with_name(path.name + ".target"))
+    path.symlink_to(path.name + ".target")
+
+
+def _touch(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def plant(path: Path, kind: str) -> Path:
+    """Put a hostile ``kind`` (see HOSTILE_KINDS) at ``path``."""
+    HOSTILE_KINDS[kind](path)
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, tuple[object, ...]]:
+    """What is in ``folder`` (not following links): per entry its kind, size, mtime and, for small regular
+    files, its bytes; for links, their target. Compared before and after to show nothing was touched."""
+    out: dict[str, tuple[object, ...]] = {}
+    for path in sorted(folder.rglob("*")):
+        st = path.lstat()
+        rel = str(path.relative_to(folder))
+        if stat.S_ISLNK(st.st_mode):
+            out[rel] = ("link", os.readlink(path))
+        elif stat.S_ISREG(st.st_mode):
+            data = path.read_bytes() if st.st_size < (1 << 22) else b""
+            out[rel] = ("file", st.st_size, st.st_mtime_ns, data)
+        else:
+            out[rel] = (stat.S_IFMT(st.st_mode), st.st_mtime_ns)
+    return out
+
+
+def run(
+    *args: str,
+    cwd: Path,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    stdin: int | None = subprocess.DEVNULL,
+    stdout: int | None = subprocess.PIPE,
+    close_fds: tuple[int, ...] = (),
+    input_bytes: bytes | None = None,
+    unprivileged: bool = False,
+) -> Run:
+    """Run ``python -m game ARGS`` with the standard streams as given (``close_fds``: descriptors closed in the
+    child before it starts, as ``>&-`` does; ``unprivileged``: as a user file modes apply to, see UNPRIVILEGED).
+    A hang past ``timeout`` fails the test."""
+
+    def close() -> None:
+        for fd in close_fds:
+            os.close(fd)
+
+    if unprivileged and UNPRIVILEGED is None:
+        import pytest
+
+        pytest.skip("running as root without setpriv: file modes cannot be tested")
+    start = time.monotonic()
+    proc = subprocess.run(
+        [*((UNPRIVILEGED or []) if unprivileged else []), sys.executable, "-m", "game", *args],
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+        env={**command_env(), **(env or {})},
+        stdin=None if input_bytes is not None else stdin,
+        input=input_bytes,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        preexec_fn=close if close_fds else None,
+    )
+    return Run(
+        proc.returncode,
+        (proc.stdout or b"").decode("utf-8", "replace"),
+        (proc.stderr or b"").decode("utf-8", "replace"),
+        time.monotonic() - start,
+    )
+
+
+def _unprivileged() -> list[str] | None:
+    """How to run a command as a user whose file modes are checked: as is, when not root; through setpriv as
+    'nobody' when root (root reads a folder of mode 000); None when neither is possible."""
+    if os.geteuid() != 0:
+        return []
+    import shutil
+
+    if shutil.which("setpriv") is None:
+        return None
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+UNPRIVILEGED = _unprivileged()
+
+
+def world_readable_tmp() -> Path:
+    """A temporary folder an unprivileged user can reach (pytest's own are private to root)."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="qasas-hostile-"))
+    path.chmod(0o755)
+    return path
+
+
+def assert_clean(result: Run, status: int | tuple[int, ...], *needles: str, seconds: float = 20.0) -> None:
+    """No traceback, the exit status wanted, each needle in the output, within ``seconds``."""
+    statuses = (status,) if isinstance(status, int) else status
+    assert "Traceback" not in result.output, result.output[-3000:]
+    assert result.returncode in statuses, f"exit status {result.returncode}\n{result.output[-3000:]}"
+    assert result.seconds < seconds, f"took {result.seconds:.1f}s (bound {seconds}s)"
+    for needle in needles:
+        assert needle in result.output, f"{needle!r} not in:\n{result.output[-3000:]}"

@@ -23,6 +23,7 @@ from typing import Any, Self
 import pytest
 from hostile_helpers import TINY, examples
 
+import game.atomic as shared_atomic
 from game.engine import Game, Story
 from game.loader import load_story
 from game.saves import SaveError, SaveStore, atomic
@@ -80,7 +81,7 @@ class Faults:
 @contextmanager
 def injected(monkeypatch: pytest.MonkeyPatch, faults: Faults) -> Iterator[Faults]:
     real_mkstemp, real_fdopen, real_fsync = tempfile.mkstemp, os.fdopen, os.fsync
-    real_replace, real_read_bytes, real_unlink = os.replace, pathlib.Path.read_bytes, pathlib.Path.unlink
+    real_replace, real_to_keep, real_unlink = os.replace, shared_atomic._to_keep, pathlib.Path.unlink
 
     def mkstemp(*a: Any, **k: Any) -> tuple[int, str]:
         faults.check("mkstemp")
@@ -123,9 +124,9 @@ def injected(monkeypatch: pytest.MonkeyPatch, faults: Faults) -> Iterator[Faults
         faults.check("replace")
         real_replace(src, dst)
 
-    def read_bytes(self: pathlib.Path) -> bytes:
+    def to_keep(path: pathlib.Path, limit: int) -> bytes | None:  # the old save, read to become the backup
         faults.check("read")
-        return real_read_bytes(self)
+        return real_to_keep(path, limit)
 
     def unlink(self: pathlib.Path, missing_ok: bool = False) -> None:
         if faults.cleanup_fails and self.name.endswith(atomic.TEMP_SUFFIX):
@@ -136,7 +137,7 @@ def injected(monkeypatch: pytest.MonkeyPatch, faults: Faults) -> Iterator[Faults
     monkeypatch.setattr(os, "fdopen", fdopen)
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(os, "replace", replace)
-    monkeypatch.setattr(pathlib.Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(shared_atomic, "_to_keep", to_keep)
     monkeypatch.setattr(pathlib.Path, "unlink", unlink)
     try:
         yield faults

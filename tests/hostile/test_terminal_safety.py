@@ -242,7 +242,7 @@ async def test_tui_shows_probes_literally_and_stays_up(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
-        notes = [str(n.message) for n in app._notifications]
+        notes = list(app.notices_seen)
         assert any(f"save {CLICK}" in n for n in notes), notes
         assert not any("\x1b" in n or RLO in n for n in notes)
         await pilot.press("ctrl+o")
@@ -282,6 +282,13 @@ SAFE_BUILDERS = {
     "stylize",
     "from_rich_text",
     "_title_content",
+    # Visuals built from Content (hanging indents), and the builders that make their Content.
+    "wrapped",
+    "Hanging",
+    "journal_visual",
+    "faction_details",
+    "too_small_message",
+    "rendered",
 }
 # Widgets and calls that render their first argument (Hit: its second) as markup when given a str.
 DISPLAY_CALLS = {"notify": 0, "Static": 0, "Label": 0, "Button": 0, "Option": 0, "Hit": 1, "update": 0}

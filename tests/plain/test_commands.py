@@ -435,4 +435,10 @@ def test_a_save_the_story_changed_under_keeps_its_place_and_says_where_the_journ
     assert journal.startswith("Journal: 2 choices.\nYour first choice was made before")
     assert "\n2. At the Gate. Offer him money. Trust: The guards down 55 to 0.\n" in journal
     assert "The guards: 55 after choice 1, 0 after choice 2." in journal
-    assert after(out, "undo").startswith("Your last choice cannot be taken back: the choices before it no longer")
+    # The choice made after the restore can be taken back, to the snapshot; the one before the change cannot.
+    first_undo = after(out, "undo")
+    assert first_undo.startswith("You took back: Offer him money.")
+    assert "Trust with the guards: 55." in first_undo
+    assert after(out, "undo", 2).startswith(
+        "Your last choice cannot be taken back: the choices before it no longer"
+    )

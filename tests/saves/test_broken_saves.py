@@ -183,9 +183,12 @@ def test_a_different_story(store: SaveStore, tiny_story: Story, saved: Path) -> 
 def test_a_folder_in_place_of_a_save(store: SaveStore, tiny_story: Story, saved: Path) -> None:
     folder = store.directory / "folder.json"
     folder.mkdir()
-    with pytest.raises(SaveError, match="not a file"):
+    with pytest.raises(SaveError, match="it is a folder, not a file"):
         store.load_path(folder, tiny_story)
-    assert all(i.path != folder for i in store.list())
+    # Listed, so the player sees why it is not a save, but never loadable.
+    (listed,) = [i for i in store.list() if i.path == folder]
+    assert listed.error is not None and "folder" in listed.error
+    assert store.newest() is not None and store.newest().path == saved
 
 
 def test_a_missing_file(store: SaveStore, tiny_story: Story) -> None:

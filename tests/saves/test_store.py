@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from saves_helpers import play
 
 from game.engine import Game, Story
+from game.limits import MAX_PLAY_SECONDS
 from game.saves import (
     AUTOSAVE,
     FORMAT,
@@ -221,7 +222,7 @@ def test_save_load_identity_over_random_playthroughs(
     chapter=_random_text,
     scene_title=_random_text,
     fingerprint=_random_text,
-    seconds=st.floats(min_value=0, allow_nan=False, allow_infinity=False),
+    seconds=st.floats(min_value=0, max_value=MAX_PLAY_SECONDS, allow_nan=False, allow_infinity=False),
     seed=st.integers(min_value=-(2**63), max_value=2**64 - 1),
 )
 def test_every_text_round_trips_exactly(

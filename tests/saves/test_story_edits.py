@@ -230,3 +230,31 @@ def test_story_ids_with_dashes(store: SaveStore, edit_story: Edit, tmp_path: Pat
     pt_path.write_text("story: jaysh-al-qasas\nchoices: [gate.road]\n", encoding="utf-8")
     assert replay_playthrough(Playthrough.from_file(pt_path), story).ok
     assert replay_playthrough(Playthrough.from_file(info.path), story).ok
+
+
+def test_a_game_restored_from_its_snapshot_saves_again_and_loads_again(
+    store: SaveStore, original: Story, edit_story: Edit
+) -> None:
+    store.save("s", play(original, "ask_pass", "charm"))
+    story = edit_story(one=[("id: charm", "id: win_over")])
+    restored = store.load("s", story)
+    assert not restored.exact  # the player is told once, when the snapshot is first used
+    game = restored.game
+    game.choose("bribe")  # play goes on after the restore
+    store.save("again", game)
+    assert '"restored": true' in store.path_for("again").read_text()
+    # Loading it again takes the snapshot as the truth, with nothing new to tell the player.
+    again = store.load("again", story)
+    assert again.exact and again.notes == []
+    assert again.game.state == game.state
+    # A save whose log replays says nothing of the kind.
+    store.save("plain", play(story, "ask_pass"))
+    assert '"restored"' not in store.path_for("plain").read_text()
+
+
+def test_restored_must_be_true_or_false(store: SaveStore, original: Story) -> None:
+    store.save("s", play(original, "ask_pass"))
+    path = store.path_for("s")
+    path.write_text(path.read_text().replace('"chosen"', '"restored": "yes",\n    "chosen"'))
+    with pytest.raises(SaveError, match="state.restored"):
+        store.load("s", original)

@@ -83,10 +83,11 @@ async def test_new_game_choose_save_quit_and_load(make_app: MakeApp, saves_dir: 
         assert scene_id(again) == "gate"
         assert meter(again, "guards") == "The guards 0 \u25bc \u221250"
         assert again.session is not None and again.session.game.value("bribes") == 1
-        # The transcript was rebuilt from the log: the earlier visit is shown, dimmed, above the current scene.
+        # The transcript was rebuilt from the log: the earlier visit is shown, dimmed, above the current scene,
+        # which opens with what the choice did.
         blocks = again.screen.query_one(StoryView).block_texts()
         assert [past for _text, past in blocks] == [True, False]
-        assert "You chose: Offer him money" in blocks[0][0]
+        assert blocks[1][0].startswith("\u2192 You chose: Offer him money")
 
 
 async def test_continue_resumes_the_autosave(make_app: MakeApp) -> None:
@@ -111,8 +112,8 @@ async def test_disabled_choice_cannot_be_chosen(make_app: MakeApp) -> None:
         await pilot.press("n")
         await pilot.pause()
         choices = app.screen.query_one(ChoiceList)
-        shown = choices.options[0]
-        assert shown.disabled and "unavailable: You have no pass to show." in str(shown.prompt)
+        assert not choices.views[0].enabled
+        assert "unavailable: You have no pass to show." in choices.texts[0]
         await pilot.press("1")
         await pilot.pause()
         assert scene_id(app) == "gate"
@@ -121,7 +122,7 @@ async def test_disabled_choice_cannot_be_chosen(make_app: MakeApp) -> None:
         # The arrows skip it: the highlight starts on the first choice that can be taken.
         assert choices.highlighted == 1
         await pilot.press("up")  # wraps to the last choice, never onto the disabled one
-        assert choices.highlighted == len(choices.options) - 1
+        assert choices.highlighted == len(choices.views) - 1
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.session.game.state.log == [("gate", "ask_pass")]
@@ -136,10 +137,8 @@ async def test_arrows_and_enter_and_mouse_choose(make_app: MakeApp) -> None:
         await pilot.pause()
         assert app.session is not None and app.session.game.state.log == [("gate", "bribe")]
         choices = app.screen.query_one(ChoiceList)
-        # Click the line of "Take the long road" (visible option 5: line offsets account for the wrapped reasons).
-        index = choices.get_option_index("road")
-        line_no = choices._index_to_line[index]
-        await pilot.click(ChoiceList, offset=(4, 1 + line_no))
+        # Click the line of "Take the long road" (its line counts the reasons wrapped above it).
+        await pilot.click(ChoiceList, offset=(4, 1 + choices.line_of("road")))
         await pilot.pause()
         assert scene_id(app) == "road"
 
@@ -191,12 +190,16 @@ async def test_ending_screen_counts_discoveries_across_plays(make_app: MakeApp, 
         assert "Endings discovered: 2 of 3" in str(again.screen.query_one("#ending-count").render())
 
 
-async def test_corrupt_profile_is_ignored_and_rewritten(make_app: MakeApp, saves_dir: Path) -> None:
+async def test_corrupt_profile_is_set_aside_and_a_new_one_started(make_app: MakeApp, saves_dir: Path) -> None:
     (saves_dir / PROFILE_NAME).write_text("{not json", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, TitleScreen)
+        (aside,) = [p for p in saves_dir.iterdir() if p.name.startswith(PROFILE_NAME + ".unreadable-")]
+        messages = [str(n.message) for n in app._notifications]
+        assert any("could not be used" in m and aside.name in m for m in messages), messages
+    assert aside.read_text(encoding="utf-8") == "{not json"  # kept, never silently replaced
     assert json.loads((saves_dir / PROFILE_NAME).read_text())["endings"] == {}
 
 
@@ -296,7 +299,7 @@ async def test_markup_in_a_story_shows_literally(make_app: MakeApp, tmp_path: Pa
         assert "[bold]x[/bold]" in shown
         assert "Click [@click=app.quit]here[/] to leave. A closing tag [/] alone." in shown
         assert "\x1b" not in shown and "Escape red." in shown  # control sequences stripped
-        assert "[@click=app.quit]Go[/]" in str(app.screen.query_one(ChoiceList).options[0].prompt)
+        assert "[@click=app.quit]Go[/]" in app.screen.query_one(ChoiceList).texts[0]
         assert meter(app, "f") == "[@click=app.quit]F[/] 50"
         # Clicking the "link" does nothing: it is text, not an action.
         await pilot.click(StoryView, offset=(8, 3))
@@ -427,7 +430,7 @@ async def test_reload_when_the_log_no_longer_applies(make_app: MakeApp, story_di
         await pilot.pause()
         assert isinstance(app.screen, GameScreen)
         assert app.session.game.state.log == [("gate", "ask_pass")]
-        assert [o.id for o in app.screen.query_one(ChoiceList).options][:3] == [
+        assert [v.id for v in app.screen.query_one(ChoiceList).views][:3] == [
             "show_pass",
             "bribe",
             "win_over",

@@ -42,13 +42,48 @@ class TestTitle:
         assert snap_compare(make_app(), terminal_size=(80, 24))
 
 
+RICH = Path(__file__).resolve().parents[1] / "fixtures" / "rich"
+
+
 class TestGame:
     def test_after_a_choice(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
         # Bribe the guard: the transcript shows the first visit dimmed, the guards' meter shows ▼ −50, highlighted.
         assert snap_compare(make_app(flash_seconds=STILL), terminal_size=SIZE, press=["n", "3"])
 
     def test_small_terminal(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        # 80x24: the meters fold into one line above the story.
         assert snap_compare(make_app(flash_seconds=STILL), terminal_size=(80, 24), press=["n", "2"])
+
+    def test_at_120x36(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        # The rich story: a choice's result and the trust it moved open the scene; emphasis in italics.
+        assert snap_compare(make_app(RICH, flash_seconds=STILL), terminal_size=(120, 36), press=["n", "1"])
+
+    def test_at_200x50(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        # The story keeps a readable measure, centred, however wide the terminal.
+        assert snap_compare(make_app(RICH, flash_seconds=STILL), terminal_size=(200, 50), press=["n", "2"])
+
+    def test_after_a_resize(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        async def resize(pilot) -> None:  # type: ignore[no-untyped-def]
+            await pilot.press("n", "3")
+            for size in ((80, 24), (120, 36)):
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+
+        assert snap_compare(make_app(flash_seconds=STILL), terminal_size=(120, 36), run_before=resize)
+
+    def test_too_small(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), terminal_size=(30, 10), press=["n"])
+
+    def test_stakes(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        # Stakes shown: the guards' meter marks 50, and the bribe's crossing is told in the story.
+        assert snap_compare(make_app(flash_seconds=STILL), terminal_size=SIZE, press=["n", "s", "3"])
+
+    def test_the_ending_view(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        # Back at the story after an ending: only the keys that mean something there are offered.
+        assert snap_compare(make_app(flash_seconds=STILL), terminal_size=SIZE, press=["n", "6", "escape"])
+
+    def test_trust_screen(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(make_app(), terminal_size=SIZE, press=["n", "3", "t"])
 
     def test_help(self, snap_compare, make_app: MakeApp) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(make_app(), terminal_size=SIZE, press=["n", "question_mark"])

@@ -24,5 +24,27 @@ def meter(app: App, faction: str) -> str:
 
 
 def notifications(app: App) -> list[str]:
-    """The messages of the notifications currently shown."""
-    return [n.message for n in app._notifications]
+    """Every notice the app has shown (in a screen's notice line, or as a toast where there is none)."""
+    return list(getattr(app, "notices_seen", [])) + [n.message for n in app._notifications]
+
+
+def screen_text(app: App) -> str:
+    """The characters on the app's screen, line by line, from its SVG screenshot (a public API)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, list[str]] = {}
+    for y, body in re.findall(r'<text [^>]*?y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.DOTALL):
+        rows.setdefault(float(y), []).append(html.unescape(body))
+    return "\n".join("".join(parts).replace("\xa0", " ") for _, parts in sorted(rows.items()))
+
+
+class Clock:
+    """A play clock the test moves by hand: ``clock.now += 30``."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now

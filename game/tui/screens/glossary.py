@@ -1,4 +1,8 @@
-"""The glossary: searchable, from the story's manifest; each entry says whether it is historical or invented."""
+"""The glossary: searchable, from the story's manifest; each entry says whether it is historical or invented.
+
+Search ignores case and accents ("kobani" finds "Kobanî"); every word typed must appear in the entry's term, text
+or kind. A search that finds nothing empties the entry pane rather than leaving the last entry there.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ...engine import GlossaryEntry, Story
-from ..text import line, plain
+from ..text import fold, line, plain, story_title
+from ..widgets.bars import KeyBar, NoticeBar, TitleBar
+from ..widgets.hanging import wrapped
 
 KINDS = {
     "historical": "Historical: part of the real record.",
@@ -36,9 +42,9 @@ def entry_content(entry: GlossaryEntry) -> Content:
 
 
 def matches(entry: GlossaryEntry, query: str) -> bool:
-    """Every word of the query appears in the term or its text (case-insensitive)."""
-    hay = f"{entry.term}\n{entry.text}\n{entry.kind}".casefold()
-    return all(word in hay for word in query.casefold().split())
+    """Every word of the query appears in the term, its text or its kind (ignoring case and accents)."""
+    hay = fold(f"{entry.term}\n{entry.text}\n{entry.kind}")
+    return all(word in hay for word in fold(query).split())
 
 
 class GlossaryScreen(Screen[None]):
@@ -53,17 +59,19 @@ class GlossaryScreen(Screen[None]):
         self.term = term
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         with Vertical(id="glossary-box"):
             yield Input(placeholder="search the glossary", id="glossary-search")
             with Horizontal(id="glossary-panes"):
                 yield OptionList(id="glossary-terms", markup=False)
                 with VerticalScroll(id="glossary-entry-scroll"):
                     yield Static("", id="glossary-entry", markup=False)
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = "Glossary"
+        self.query_one(TitleBar).show(story_title(self.story), "Glossary")
+        self._shown: list[str] = []
         self._filter("")
         if self.term is not None and self.term in self.story.glossary:
             self.show_term(self.term)
@@ -78,7 +86,8 @@ class GlossaryScreen(Screen[None]):
             for e in sorted(self.story.glossary.values(), key=lambda e: e.term.casefold())
             if matches(e, query)
         ]
-        terms.set_options(Option(Content(line(e.term)), id=e.term) for e in entries)
+        terms.set_options(Option(wrapped(Content(line(e.term))), id=e.term) for e in entries)
+        self._shown = [e.term for e in entries]
         if entries:
             terms.highlighted = 0
             self._show(entries[0])
@@ -109,8 +118,10 @@ class GlossaryScreen(Screen[None]):
 
     @on(OptionList.OptionHighlighted, "#glossary-terms")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        entry = self.story.glossary.get(event.option_id or "")
-        if entry is not None:
+        # Highlights arrive after the list was filtered again: one for a term the search no longer lists is stale.
+        term = event.option_id or ""
+        entry = self.story.glossary.get(term)
+        if entry is not None and term in self._shown:
             self._show(entry)
 
     def action_search(self) -> None:

@@ -1,4 +1,5 @@
-"""The journal: every scene visited and choice taken with the trust it moved, and each faction's trust history."""
+"""The journal: every scene visited and choice taken, with its result and the trust it moved, and each faction's
+trust history. One screen for the whole session, refreshed each time it opens (nothing is mounted per entry)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Static
 
 from ...session import Session
 from ..text import line
-from ..widgets.journal.history import TrustHistory, journal_entries, journal_text
+from ..widgets.bars import KeyBar, NoticeBar, TitleBar
+from ..widgets.journal.history import TrustHistory, journal_text, journal_visual
 
 
 class JournalScreen(Screen[None]):
@@ -27,12 +29,24 @@ class JournalScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         yield TrustHistory(self.session, id="journal-trust")
         with VerticalScroll(id="journal-steps") as steps:
             steps.border_title = "Choices"
-            yield from journal_entries(self.session)
-        yield Footer(compact=True)
+            yield Static(journal_visual(self.session), id="journal-list")
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
+
+    def show(self, session: Session) -> None:
+        """Show ``session``'s journal (called each time the journal opens)."""
+        self.session = session
+        self.query_one(TitleBar).show(line(session.story.title), "Journal")
+        self.query_one(TrustHistory).show(session)
+        self.query_one("#journal-list", Static).update(journal_visual(session))
+        scroller = self.query_one("#journal-steps", VerticalScroll)
+        scroller.focus()
+        # The latest choices matter most: start at the bottom.
+        self.call_after_refresh(scroller.scroll_end, animate=False)
 
     @property
     def text(self) -> str:
@@ -40,12 +54,7 @@ class JournalScreen(Screen[None]):
         return journal_text(self.session)
 
     def on_mount(self) -> None:
-        self.title = line(self.session.story.title)
-        self.sub_title = "Journal"
-        scroller = self.query_one("#journal-steps", VerticalScroll)
-        scroller.focus()
-        # The latest choices matter most: start at the bottom.
-        self.call_after_refresh(scroller.scroll_end, animate=False)
+        self.show(self.session)
 
     def action_scroll_steps(self, where: str) -> None:
         scroller = self.query_one("#journal-steps", VerticalScroll)

@@ -17,10 +17,11 @@ from textual.content import Content
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..dialogs.confirm import ConfirmDialog
 from ..text import line, play_time, when
+from ..widgets.bars import KeyBar, NoticeBar, TitleBar
 
 if TYPE_CHECKING:
     from ...saves import SaveInfo, SaveStore
@@ -73,6 +74,22 @@ def _cells(info: SaveInfo, texts: tuple[str, str, str], widths: tuple[int, int, 
     )
 
 
+def overwrite_question(info: SaveInfo) -> str:
+    """The question before saving over ``info``: it names the save that will really be replaced, as it was saved
+    (its own name, where and when), or says that the file in the way cannot be read."""
+    if info.error:
+        return (
+            f"The file {line(info.path.name)} is in the way of this save, and cannot be read ({line(info.error)}). "
+            f"Replace it? It will be kept as {line(info.path.name)}.bak."
+        )
+    where = ", ".join(t for t in (line(info.chapter), line(info.scene_title)) if t)
+    return (
+        f"A save named \u201c{line(info.slot)}\u201d already exists"
+        + (f" ({where}, saved {when(info.saved_at)})" if where else f" (saved {when(info.saved_at)})")
+        + ". Overwrite it?"
+    )
+
+
 class SavesTable(DataTable[Text]):
     """The saves in the folder, newest first. Row keys are the slots' file paths."""
 
@@ -110,7 +127,7 @@ class SaveScreen(Screen[str | None]):
         self.store, self.story_id, self.suggestion = store, story_id, suggestion
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         with Vertical(id="save-box"):
             yield Static(
                 Content("Name this save and press Enter. Pick a row below to overwrite an old save.")
@@ -120,10 +137,11 @@ class SaveScreen(Screen[str | None]):
             )
             yield SavesTable(id="saves-table")
             yield Static("", id="saves-empty", markup=False)
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = "Save"
+        self.query_one(TitleBar).show(line(self.app.title), "Save")
         infos = [i for i in self.store.list() if i.slot != "autosave"]
         self.query_one(SavesTable).fill(infos, self.story_id)
         self.query_one("#saves-empty", Static).update(Content("" if infos else "No named saves yet."))
@@ -145,7 +163,8 @@ class SaveScreen(Screen[str | None]):
         self._confirm(name)
 
     def _confirm(self, name: str) -> None:
-        if not self.store.exists(name):
+        found = self.store.existing(name)
+        if found is None:
             self.dismiss(name)
             return
 
@@ -155,7 +174,7 @@ class SaveScreen(Screen[str | None]):
 
         self.app.push_screen(
             ConfirmDialog(
-                f"A save named \u201c{name}\u201d already exists. Overwrite it?",
+                overwrite_question(found),
                 yes="Overwrite",
                 no="Keep it",
                 title="Overwrite save?",
@@ -189,15 +208,16 @@ class LoadScreen(Screen[None]):
         self.store, self.story_id = store, story_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar(id="title-bar")
         with Vertical(id="load-box"):
             yield Static(Content("Choose a save and press Enter to load it."))
             yield SavesTable(id="saves-table")
             yield Static("", id="saves-empty", markup=False)
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = "Load"
+        self.query_one(TitleBar).show(line(self.app.title), "Load")
         self._fill()
         self.query_one(SavesTable).focus()
 

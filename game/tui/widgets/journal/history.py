@@ -1,15 +1,19 @@
-"""The journal's parts: a sparkline of each faction's trust over the game, and the list of choices taken."""
+"""The journal's parts: a sparkline of each faction's trust over the game, and the list of choices taken.
+
+Each entry is numbered, with a hanging indent: the scene and the choice, the choice's result as the story told
+it, and the trust it moved. A game restored from a save's snapshot starts with the choices recorded before the
+story changed (by their ids, or their labels where the story still has them), and its trust history starts from
+the snapshot's values.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
 
 from ....session import Session
-from ...text import changes_content, line, sparkline
+from ...text import MUTED, changes_content, faction_namer, line, rendered, sparkline
+from ..hanging import Hanging, Row
 
 
 class TrustHistory(Widget):
@@ -20,10 +24,16 @@ class TrustHistory(Widget):
         self.session = session
         self.border_title = "Trust over time"
 
+    def show(self, session: Session) -> None:
+        self.session = session
+        self.refresh(layout=True)
+
     def render(self) -> Content:
-        story = self.session.story
-        series = self.session.trust_series()
-        names = {fid: line(f.name) for fid, f in story.factions.items()}
+        session = self.session
+        story = session.story
+        series = session.trust_series()
+        name_of = faction_namer(story, session.game.faction_name)
+        names = {fid: line(name_of(fid)) for fid in story.factions}
         if not names:
             return Content("This story has no factions.")
         width = self.content_size.width or 60
@@ -51,40 +61,74 @@ class TrustHistory(Widget):
 
 
 def step_content(session: Session, step_index: int) -> Content:
-    """One choice taken: the scene, the choice, and the trust it moved (on a second line)."""
+    """One choice taken: the scene and the choice, its result, and the trust it moved (each on its own line)."""
     step = session.steps[step_index]
-    row = Content.assemble((line(step.title), "bold"), " \u2192 ", line(step.choice_label))
-    moved = changes_content(session.story, step.changes)
-    return Content.assemble(row, "\n", moved) if moved else row
+    name_of = faction_namer(session.story, session.game.faction_name)
+    rows = [
+        Content.assemble(
+            rendered(step.title, "bold", one_line=True), " \u2192 ", rendered(step.choice_label, one_line=True)
+        )
+    ]
+    rows.extend(rendered(p, "italic") for p in step.result)
+    moved = changes_content(name_of, step.changes)
+    if moved:
+        rows.append(moved)
+    return Content("\n").join(rows)
+
+
+def restored_content(session: Session, scene_id: str, choice_id: str) -> Content:
+    """A choice recorded before the story changed: its scene's title and its label if the story still has them."""
+    scene = session.story.scenes.get(scene_id)
+    choice = scene.choice(choice_id) if scene is not None else None
+    if scene is None or choice is None:
+        return Content.styled(f"{line(scene_id)}.{line(choice_id)}", MUTED)
+    return Content.assemble(
+        rendered(session.game.render(scene.title), "bold", one_line=True),
+        " \u2192 ",
+        rendered(session.game.render(choice.label), one_line=True),
+    )
 
 
 def now_content(session: Session) -> Content:
     here = "The end: " if session.game.ending is not None else "Now: "
-    return Content.assemble((here, "italic"), (line(session.scene.title), "bold italic"))
+    title = session.game.ending_title() if session.game.ending is not None else session.game.header().title
+    return Content.assemble((here, "italic"), rendered(title, "bold italic", one_line=True))
 
 
-class JournalEntry(Horizontal):
-    """A numbered entry; wrapped lines stay indented under the text, clear of the number."""
+def journal_rows(session: Session) -> list[Row]:
+    """Every choice taken, numbered, then where the player is now."""
+    earlier = session.restored_log
+    total = len(earlier) + len(session.steps)
+    width = len(f"{total}. ")
+    rows: list[Row] = []
+    if earlier:
+        rows.append(
+            Row(
+                0,
+                Content(""),
+                Content.styled(
+                    f"Restored from the save's snapshot: the story changed after these {len(earlier)} choices, so "
+                    "what they did is not known; trust over time starts from the snapshot.",
+                    f"italic {MUTED}",
+                ),
+            )
+        )
+        for n, (scene_id, choice_id) in enumerate(earlier, 1):
+            rows.append(Row(0, Content.styled(f"{n}.".rjust(width - 1) + " ", "bold"), restored_content(session, scene_id, choice_id)))
+    for i in range(len(session.steps)):
+        n = len(earlier) + i + 1
+        rows.append(Row(0, Content.styled(f"{n}.".rjust(width - 1) + " ", "bold"), step_content(session, i)))
+    if not total:
+        rows.append(Row(0, Content(""), Content.styled("No choices taken yet.", "italic")))
+    rows.append(Row(0, Content(" " * width), now_content(session)))
+    return rows
 
-    def __init__(self, number: str, body: Content) -> None:
-        super().__init__(classes="journal-entry")
-        self.number, self.body = number, body
 
-    def compose(self) -> ComposeResult:
-        yield Static(Content.styled(self.number, "bold"), classes="journal-number")
-        yield Static(self.body, classes="journal-body", markup=False)
-
-
-def journal_entries(session: Session) -> list[JournalEntry]:
-    """Every scene visited and choice taken, numbered, then where the player is now."""
-    entries = [JournalEntry(f"{i + 1}.", step_content(session, i)) for i in range(len(session.steps))]
-    if not session.steps:
-        entries.append(JournalEntry("", Content.styled("No choices taken yet.", "italic")))
-    entries.append(JournalEntry("", now_content(session)))
-    return entries
+def journal_visual(session: Session) -> Hanging:
+    """The journal as one visual (one widget however long the game): numbered entries with hanging indents."""
+    return Hanging(journal_rows(session))
 
 
 def journal_text(session: Session) -> str:
     """The journal as plain text (for tests and screen readers)."""
-    rows = [f"{i + 1}. {step_content(session, i).plain}" for i in range(len(session.steps))]
-    return "\n".join(rows + [now_content(session).plain])
+    return "\n".join(f"{prefix.plain}{body.plain}".strip() for _m, prefix, body in journal_rows(session))

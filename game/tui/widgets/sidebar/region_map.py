@@ -12,7 +12,7 @@ from textual.content import Content, Span
 from textual.widgets import Static
 
 from ....engine import Story
-from ...text import line
+from ...text import MUTED, line
 
 WIDTH, HEIGHT = 28, 10
 
@@ -46,7 +46,7 @@ ITEMS: tuple[tuple[int, int, str, str], ...] = (
     (7, 25, "\u00b7", "desert_road"),
 )
 MAP_LOCATIONS = frozenset(loc for *_, loc in ITEMS if loc)
-_STYLES = {"turkish_border": "$text-muted", "euphrates_valley": "$text-primary"}
+_STYLES = {"turkish_border": MUTED, "euphrates_valley": "$text-primary"}
 
 
 def _grid() -> tuple[str, dict[str, list[tuple[int, int]]]]:
