@@ -79,7 +79,8 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> ReportData:
     """Play ``runs`` random playthroughs (run i with seed ``seed + i``, over ``jobs`` processes), lint the story and,
-    unless told not to, run quicktest (within ``max_states``); return it all as one ReportData."""
+    unless told not to, run quicktest (within ``max_states``, over as many processes); return it all as one
+    ReportData."""
     from .lint import deep_warnings
 
     say = progress or (lambda step: None)
@@ -92,7 +93,7 @@ def build_report(
     summary = None
     if with_quicktest:
         say("quicktest")
-        summary = run_quicktest(story, max_states)
+        summary = run_quicktest(story, max_states, jobs)
     chapters = [story_map(story, c.id) for c in story_map(story).clusters]
     return ReportData(story, runs, seed, results, random, warnings, summary, overview_map(story), chapters)
 
@@ -100,11 +101,12 @@ def build_report(
 # ------------------------------------------------------------------------------------------- quicktest
 
 
-def run_quicktest(story: Story, max_states: int | None = None) -> QuicktestSummary:
-    """Quicktest's verdicts (within ``max_states`` per search), in the report's terms."""
+def run_quicktest(story: Story, max_states: int | None = None, jobs: int = 1) -> QuicktestSummary:
+    """Quicktest's verdicts (within ``max_states`` per search, over ``jobs`` processes), in the report's terms."""
     from .quicktest import Settings, quicktest
 
-    return quicktest_summary(story, quicktest(story, Settings(max_states=max_states) if max_states else None))
+    settings = Settings(jobs=jobs) if max_states is None else Settings(max_states=max_states, jobs=jobs)
+    return quicktest_summary(story, quicktest(story, settings))
 
 
 def quicktest_summary(story: Story, result: Quicktest) -> QuicktestSummary:

@@ -15,7 +15,7 @@ from game.loader import load_story
 from game.report import figures
 from game.report.page import build_page, page_data
 from game.tools.quicktest import Settings, quicktest
-from game.tools.report import SceneLocator, build_report, quicktest_summary
+from game.tools.report import SceneLocator, build_report, quicktest_summary, run_quicktest
 
 DAGRE_SHA256 = "54a503e346f93ca0bb10abe7999587e037262935687aca45eb4e4b0f64bbb578"  # @dagrejs/dagre 3.1.3
 
@@ -52,6 +52,12 @@ def test_quicktest_verdicts_and_lint_warnings_point_at_their_scenes(report) -> N
     assert verdicts[("ending", "home")].verdict == "reachable" and verdicts[("ending", "home")].path == ("gate.bribe", "road.on")
     warned = {scene for _, scene in report.warnings}
     assert "cellar" in warned and "gate" in warned  # 'never reached', and the 'if' that never holds
+
+
+def test_quicktest_in_the_report_runs_with_the_reports_jobs(report) -> None:  # type: ignore[no-untyped-def]
+    shared = run_quicktest(report.story, jobs=2)
+    assert shared.verdicts == report.quicktest.verdicts and shared.complete
+    assert shared.data["method"]["jobs"] == 2
 
 
 def test_what_quicktest_could_not_decide_is_undecided_never_unreachable(report) -> None:  # type: ignore[no-untyped-def]
