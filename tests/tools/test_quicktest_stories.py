@@ -67,3 +67,14 @@ def test_the_synthetic_story_of_1000_scenes_gets_every_verdict(tmp_path: Path) -
     assert unreachable and status == 1
     assert all(f["how"] == "search of the story's graph" for f in unreachable)
     assert {e["verdict"] for e in data["endings"]} == {"reachable"}
+
+
+def test_the_shipped_story_gets_the_same_report_with_two_jobs(shipped) -> None:
+    # The exact search alone cannot finish this story, so random play and the searches are shared out as tasks.
+    _, one = shipped
+    status, two = quicktest_json("--jobs", "2")
+    assert not one["method"]["exact_complete"] and two["method"]["jobs"] == 2
+    for data in (one, two):
+        data.pop("elapsed_s")
+        data["method"].pop("jobs")
+    assert status == 0 and two == one
