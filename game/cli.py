@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "schema": ("game.commands.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),
     "serve": ("game.commands.serve", "play in a browser: serve the game to this computer or, with a token, a room"),
+    "lsp": ("game.commands.lsp", "run the language server for story files over stdio (for editors)"),
 }
 
 

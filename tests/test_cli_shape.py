@@ -36,7 +36,8 @@ def test_every_story_command_takes_the_directory_first(name: str) -> None:
 def test_replay_keeps_the_story_as_an_option_beside_its_files() -> None:
     sub = subparser("replay")
     assert "--scenes" in {o for a in sub._actions for o in a.option_strings}
-    assert set(STORY_COMMANDS) | {"replay", "schema"} == set(COMMANDS)
+    # (lsp takes no directory: the files an editor opens say which stories it serves.)
+    assert set(STORY_COMMANDS) | {"replay", "schema", "lsp"} == set(COMMANDS)
 
 
 def play(*args: str) -> subprocess.CompletedProcess[str]:

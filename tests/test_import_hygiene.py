@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
         "game.report.page",
         # The web server: only the game processes it starts import Textual (game.web.player).
         "game.web.server", "game.commands.serve",
+        # The language server and the editor's workspace it reads stories with.
+        "game.lsp.server", "game.loader.workspace",
     ],
 )
 def test_module_does_not_import_textual_or_rich(module: str) -> None:
@@ -54,6 +56,16 @@ def test_a_warm_load_imports_no_yaml(tmp_path: Path) -> None:
                    cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_other_commands_do_not_import_the_language_server() -> None:
+    code = (
+        "import sys\nfrom game.cli import main\nmain(['lint', 'tests/fixtures/tiny'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs')"
+        " or m.startswith('game.lsp')))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
 def test_plain_play_to_an_ending_never_imports_textual(tmp_path) -> None:  # type: ignore[no-untyped-def]

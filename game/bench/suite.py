@@ -38,6 +38,7 @@ KEYS = (
     "play_1000_jobs2", "play_1000_text", "play_1000_cold", "play_10000_cold", "replay_1000", "keypress",
     "quicktest_shipped",
     "long_session",
+    "lsp_edit_shipped", "lsp_edit_1000",
 )
 
 
@@ -51,10 +52,11 @@ class Settings:
     replay_repeats: int
     quick: bool = False
     session: tuple[int, int] = (100, 1000)  # the long session's memory: traced at these two choices
+    edits: int = 20  # edits timed through the language server, per story
 
 
-FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30)
-QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True, session=(20, 60))
+FULL = Settings(runs=5, play_seconds=1.0, presses=30, replay_repeats=30, edits=20)
+QUICK = Settings(runs=1, play_seconds=0.25, presses=5, replay_repeats=5, quick=True, session=(20, 60), edits=4)
 
 Progress = Callable[[str], None]
 
@@ -81,6 +83,8 @@ WHAT = {
     "keypress": "key press to the next scene rendered (Pilot)",
     "quicktest_shipped": "quicktest, shipped story, every verdict, one job",
     "long_session": "long session in the TUI: traced memory growth from choice 100 to 1,000",
+    "lsp_edit_shipped": "language server: an edit to its diagnostics, shipped story",
+    "lsp_edit_1000": "language server: an edit to its diagnostics, synthetic 1,000 scenes",
 }
 
 
@@ -132,8 +136,11 @@ def run_bench(
             figures["long_session"]["what"] = (
                 f"long session in the TUI: traced memory growth from choice {first:,} to {last:,} (--quick)"
             )
+        progress("edits through the language server")
+        _guard(figures, ("lsp_edit_shipped",), partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped"))
+        _guard(figures, ("lsp_edit_1000",), partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000"))
     if not shipped:
-        for key in ("load_shipped", "play_shipped", "quicktest_shipped"):
+        for key in ("load_shipped", "play_shipped", "quicktest_shipped", "lsp_edit_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
@@ -404,6 +411,20 @@ def _long_session(settings: Settings, env: dict[str, str], root: str, tmp: str) 
                              "seconds": out["seconds"]}}
 
 
+def _lsp_edit(settings: Settings, env: dict[str, str], root: str, key: str) -> dict[str, Any]:
+    """From an edit of a scene file to its diagnostics, through a real ``qasas lsp`` (see ``game.bench.lsp``)."""
+    from .lsp import edit_to_diagnostics
+
+    out = edit_to_diagnostics(root, settings.edits, env)
+    figure: dict[str, Any] = {
+        "unit": "ms", "value": round(out["ms"], 1), "edits": len(out["samples"]), "file": out["file"],
+        "samples": [round(x, 1) for x in out["samples"]],
+    }
+    if out["cpu_ms"] is not None:
+        figure["server_cpu_ms"] = round(out["cpu_ms"], 1)
+    return {key: figure}
+
+
 # ------------------------------------------------------------------------------------------- targets
 
 # (what, figure, measure, limit, op): measure is a field of the figure, or "field/other": that field of the figure
@@ -431,6 +452,8 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("quicktest, shipped story, every verdict in (CPU s)", "quicktest_shipped", "cpu_s", 60.0, "<="),
     ("quicktest, shipped story, every verdict in (1 = yes)", "quicktest_shipped", "complete", 1, ">="),
     ("long session: traced memory growth, choice 100 to 1,000, MiB", "long_session", "value", 2.0, "<="),
+    ("language server, edit to diagnostics, shipped story, median ms", "lsp_edit_shipped", "value", 150.0, "<="),
+    ("language server, edit to diagnostics, synthetic 1,000, median ms", "lsp_edit_1000", "value", 1500.0, "<="),
 )
 
 
@@ -501,6 +524,8 @@ def format_table(data: dict[str, Any]) -> str:
         if "speedup" in fig:
             base = f"{_num(fig['one_job'], unit)} (one job)"
             ratio = f"{fig['speedup']:.2f}x"
+        if "server_cpu_ms" in fig:
+            value += f" (server CPU {_num(fig['server_cpu_ms'], unit)} an edit)"
         lines.append(f"| {what} | {value} | {base} | {ratio} |")
     lines += ["", "| target | measured | limit | met |", "| --- | ---: | ---: | :---: |"]
     for t in data["targets"]:

@@ -16,6 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_story_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument(
+        "--formerly-in", nargs="+", action="extend", default=[], metavar="PATH",
+        help="playthroughs and saves (files or folders) to check former ids against: warn about each 'formerly:' "
+        "id none of them names (it can be removed)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -23,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from ..sanitize import sanitize
     from ..tools.lint import lint
 
-    stats, errors, warnings = lint(args.dir or default_scenes_dir(), args.strict)
+    stats, errors, warnings = lint(args.dir or default_scenes_dir(), args.strict, args.formerly_in)
     ok = not errors
     if args.json:
         print(json.dumps({

@@ -443,12 +443,9 @@ class Game:
         """Rebuild a game by replaying a choice log from the start. Raises ReplayError naming the step.
         Scenes and choices named by a former id (``formerly:``) are followed to their id now."""
         game = cls(story, seed)
-        renamed = story.renamed
         for i, (scene_id, choice_id) in enumerate(log, 1):
             here = game.state.scene
-            if renamed:
-                scene_id = renamed.get(scene_id, scene_id)
-                choice_id = renamed.get(f"{scene_id}.{choice_id}", f"{scene_id}.{choice_id}").split(".", 1)[1]
+            scene_id, choice_id = story.current_choice(scene_id, choice_id)
             if scene_id not in story.scenes:
                 raise ReplayError(i, scene_id, choice_id, f"scene {scene_id!r} no longer exists")
             if scene_id != here:

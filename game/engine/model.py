@@ -223,6 +223,20 @@ class Story:
         template = self.templates.get(source)
         return source if template is None else template.render(list(self.defaults))
 
+    def current_scene(self, scene_id: str) -> str:
+        """The id a scene has now: ``scene_id`` itself, or the scene that lists it under ``formerly``. Saves and
+        playthroughs name scenes by id; read through this, an old id still finds its scene."""
+        return self.renamed.get(scene_id, scene_id) if self.renamed else scene_id
+
+    def current_choice(self, scene_id: str, choice_id: str) -> tuple[str, str]:
+        """(scene id, choice id) now for a choice recorded as ``scene_id.choice_id``, following the former ids of
+        the scene and then of the choice (a choice's former ids are kept under its scene's id now)."""
+        if not self.renamed:
+            return scene_id, choice_id
+        scene_id = self.renamed.get(scene_id, scene_id)
+        key = self.renamed.get(f"{scene_id}.{choice_id}")
+        return (scene_id, key.split(".", 1)[1]) if key else (scene_id, choice_id)
+
     def chapter_of(self, scene: Scene) -> Chapter | None:
         return self.chapters.get(scene.chapter)
 

@@ -12,13 +12,18 @@ import os
 from ..engine.model import Story
 from . import cache
 from .digests import sha256
-from .errors import Problem, StoryError, did_you_mean, sort_problems
+from .errors import Problem, StoryError, did_you_mean
 from .walk import redact_outside, walk_story_files
 
 TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from yaml import Node
+
+    T = TypeVar("T")
 
 # The reader and PyYAML are imported on a cache miss only: a story served from the cache never needs them, and
 # importing YAML would double what a warm start costs.
@@ -54,17 +59,22 @@ def _shown(path: str) -> str:
     return rel if len(rel) < len(path) else path
 
 
-def check_story(root: str) -> tuple[Story | None, list[Problem]]:
-    """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
-    # Loading allocates hundreds of thousands of long-lived nodes; the cyclic collector would rescan them all
-    # again and again (quadratic in story size). Nothing here makes cycles worth collecting, so pause it.
+def with_collector_paused(work: Callable[[], T]) -> T:
+    """``work()`` with the cyclic collector paused. Loading allocates hundreds of thousands of long-lived nodes;
+    the collector would rescan them all again and again (quadratic in story size). Nothing here makes cycles worth
+    collecting. (Used by ``check_story`` and by an editor's ``Workspace``.)"""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_story(root)
+        return work()
     finally:
         if was_enabled:
             gc.enable()
+
+
+def check_story(root: str) -> tuple[Story | None, list[Problem]]:
+    """Load and validate the story in ``root``. Returns (story or None, every problem found, sorted)."""
+    return with_collector_paused(lambda: _check_story(root))
 
 
 def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
@@ -83,53 +93,35 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
-    from .reader import Reader, _Src
+    from .build import CompiledConditions
+    from .parts import assemble, read_file_part, read_manifest_part
     from .yamlsafe import read_text
 
-    reader = Reader()
-    reader.problems.extend(problems)
-    if problems:  # a folder or file the walk could not read may hold anything: claim nothing about what is missing
-        reader.files_failed = True
+    found = list(problems)
     digest = sha256()
-    shown_files: list[str] = []
-    manifest_read = False
+    mpart = None
     if manifest is not None:
         shown = _shown(manifest)
-        reader._manifest_shown = shown
         text, probs = read_text(manifest, shown)
-        reader.problems.extend(probs)
+        found.extend(probs)
         if text is not None:
             digest.update(b"story.yaml\0" + text.encode() + b"\0")
-            node, probs = compose(text, shown)
-            reader.problems.extend(probs)
-            if node is not None:
-                reader.read_manifest(_Src(shown, text), node)
-                manifest_read = True
+        mpart = read_manifest_part(shown, text)
+    parts = []
     for path in files:
         shown = _shown(path)
-        shown_files.append(shown)
         text, probs = read_text(path, shown)
-        reader.problems.extend(probs)
-        if text is None:
-            reader.files_failed = True
-            continue
-        digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
-        node, probs = compose(text, shown)
-        reader.problems.extend(probs)
-        if node is None:
-            reader.files_failed = True
-        elif manifest_read or manifest is None:
-            reader.read_scene_file(_Src(shown, text), node)
-        # (A manifest that could not be read names nothing: every faction, variable and chapter the scenes use
-        # would be "unknown". Its own problem is the one message; the scene files are checked as YAML only.)
-    story = reader.build(os.path.abspath(root), digest.hexdigest()[:16], tuple(shown_files))
+        found.extend(probs)
+        if text is not None:
+            digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
+        parts.append(read_file_part(mpart, shown, text))
+    conditions = CompiledConditions()  # (what the build compiles, for the rebuild below to reuse)
+    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found, conditions)
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
-    found = redact_outside(
-        root, sort_problems(reader.problems, reader._manifest_shown), [_shown(p) for p in (manifest, *files) if p]
-    )
+    found = redact_outside(root, found, [_shown(p) for p in (manifest, *files) if p])
     if story is None or manifest is None or any(p.severity == "error" for p in found):
         return story, found
-    shown_all = [_shown(manifest), *shown_files]
+    shown_all = [_shown(manifest), *(p.shown for p in parts)]
     if len(story.scenes) < COMPACT_FROM:
         if use_cache:
             # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
@@ -144,8 +136,8 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         return story, found
     if use_cache:
         cache.store_encoded(root, digest.hexdigest(), encoded)
-    compiled = {source: hit for source, hit in reader.compiled_conditions().items() if hit is not None}
-    del story, reader
+    compiled = dict(conditions.compiled)
+    del story, parts, mpart, conditions
     data, numbers, texts = encoded
     del encoded
     fresh = "\0".join(texts).split("\0")  # the texts made anew, side by side

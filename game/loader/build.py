@@ -16,10 +16,21 @@ from .nodes import NodeReader, _CondRef, _Src
 from .scenes import Para, RawChoice, RawRoute, RawScene
 
 
+class CompiledConditions:
+    """Conditions compiled by one build, kept for the next (an editor's workspace builds the story again after
+    every edit): good while the names they were compiled against stay the same. Only conditions that compiled are
+    kept, so a mistake is reported by every build that meets it."""
+
+    def __init__(self) -> None:
+        self.names: cond.Names | None = None
+        self.compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
+
+
 class StoryBuilder(NodeReader):
     """Turns the raw records into a Story once every file has been read."""
 
     _manifest_shown = "story.yaml"
+    compiled_before: CompiledConditions | None = None  # conditions a previous build compiled, to reuse
 
     def compiled_conditions(self) -> dict[str, tuple[cond.Node, cond.Evaluator] | None]:
         """Every condition source met in the last build, parsed and compiled (None: it did not compile)."""
@@ -43,6 +54,11 @@ class StoryBuilder(NodeReader):
             suggest=did_you_mean,
         )
         self._compiled: dict[str, tuple[cond.Node, cond.Evaluator] | None] = {}
+        keep = self.compiled_before
+        if keep is not None:
+            if keep.names != self._names:
+                keep.names, keep.compiled = self._names, {}
+            self._compiled.update(keep.compiled)
         self._by_id = by_id
         templates = self._templates()
         route_lists = {
@@ -53,6 +69,8 @@ class StoryBuilder(NodeReader):
         for raw in by_id.values():
             scenes[raw.id] = self._scene(raw, route_lists, templates)
         renamed = self._former_ids(by_id)
+        if keep is not None:
+            keep.compiled.update((source, hit) for source, hit in self._compiled.items() if hit is not None)
 
         for name, count in self.knock_ons.items():
             cause = self.broken[name]

@@ -84,7 +84,8 @@ class ManifestReader(NodeReader):
                 before = len(self.problems)
                 m = self.mapping(src, vnode, f"location {knode.value!r}", ("name",), ("name",))
                 t = self.text(src, m["name"][1], "location name") if lid and m and "name" in m else None
-                if lid and t is not None:
+                if lid and t is not None and m is not None:
+                    self.note_prose(src, m["name"][1])
                     self.locations[lid] = Location(lid, t, self.pos(src, knode))
                 elif lid:
                     self.mark_broken(lid, before)
@@ -111,6 +112,7 @@ class ManifestReader(NodeReader):
                     self.error(src, m["kind"][1], f"glossary kind must be historical, invented or mixed, not {kind!r}{hint(kind, kinds)}")
                     continue
                 if body is not None and kind is not None:
+                    self.note_prose(src, m["text"][1])
                     self.glossary[term] = GlossaryEntry(term, body, kind, self.pos(src, knode))
         if "routes" in top:
             self.read_route_lists(src, top["routes"][1], "")
@@ -135,6 +137,8 @@ class ManifestReader(NodeReader):
             return
         name = self.player_text(src, m["name"][1], "faction name") if "name" in m else None
         desc = self.text(src, m["description"][1], "faction description") if "description" in m else None
+        if desc is not None:
+            self.note_prose(src, m["description"][1])
         names: list[tuple[str, str]] = []
         if "names" in m:
             for nk, nv in self.entries(src, m["names"][1], f"'names' of faction {fid!r}"):

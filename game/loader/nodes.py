@@ -103,6 +103,8 @@ class NodeReader:
         # counted under the cause instead of burying it (see ``knock_on``).
         self.broken: dict[str, Problem] = {}
         self.knock_ons: dict[str, int] = {}
+        # Every text a player reads, as written, when the story index asks for it (None: not kept).
+        self.prose: list[tuple[_Src, ScalarNode]] | None = None
 
     def read_route_lists(self, src: _Src, node: Node, chapter: str) -> None:
         """Read named route lists (the manifest's, or a scene file's for its chapter); see ``SceneReader``."""
@@ -127,7 +129,14 @@ class NodeReader:
             return None
         if "{" in v or "}" in v:
             self.texts.append(_TextRef(v, src, node, what))
+        if self.prose is not None:
+            self.prose.append((src, node))
         return v
+
+    def note_prose(self, src: _Src, node: Node) -> None:
+        """Keep a text a player reads that is not read with ``player_text`` (a description, a location's name)."""
+        if self.prose is not None and isinstance(node, ScalarNode):
+            self.prose.append((src, node))
 
     def error(self, src: _Src, node: Node | None, message: str, line: int = 0, col: int = 0) -> None:
         if node is not None:

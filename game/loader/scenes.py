@@ -61,6 +61,7 @@ class RawChoice:
     once: bool = False
     fallback: bool = False
     formerly: list[tuple[str, Pos]] = field(default_factory=list)
+    node: Node | None = None  # where it was written, for tools that point into it (the story index)
 
 
 @dataclass(slots=True)
@@ -82,6 +83,7 @@ class RawScene:
     ending_pos: Pos | None = None
     has_choices_key: bool = False
     formerly: list[tuple[str, Pos]] = field(default_factory=list)
+    node: Node | None = None  # where it was written, for tools that point into it (the story index)
 
 
 @dataclass(slots=True)
@@ -90,6 +92,11 @@ class RawRouteList:
     pos: Pos
     chapter: str  # '' for a story-wide list
     routes: list[RawRoute]
+
+
+def declared_twice(rid: str, first: RawRouteList) -> str:
+    """The error for a route list declared again (in the same file, or in another: see ``assemble``)."""
+    return f"route list {rid!r} is declared twice (also at {first.pos})"
 
 
 class SceneReader(NodeReader):
@@ -138,7 +145,7 @@ class SceneReader(NodeReader):
         sid = self.ident(src, m["id"][1], "scene id")
         if sid is None:
             return
-        raw = RawScene(sid, self.pos(src, node), src, chapter=chapter, chapter_pos=chapter_pos)
+        raw = RawScene(sid, self.pos(src, node), src, chapter=chapter, chapter_pos=chapter_pos, node=node)
         if "title" in m:
             raw.title = self.player_text(src, m["title"][1], "scene title") or ""
         if "formerly" in m:
@@ -247,9 +254,10 @@ class SceneReader(NodeReader):
             routes, _ = self.routes(src, vnode, shared=True)
             first = self.route_lists.get(rid)
             if first is not None:
-                self.error(src, knode, f"route list {rid!r} is declared twice (also at {first.pos})")
+                self.error(src, knode, declared_twice(rid, first))
                 continue
             self.route_lists[rid] = RawRouteList(rid, self.pos(src, knode), chapter, routes)
+
     def read_choice(self, src: _Src, node: Node, sid: str) -> RawChoice | None:
         m = self.mapping(src, node, f"a choice in scene {sid!r}", CHOICE_KEYS, ("id", "label", "goto"))
         if m is None or "id" not in m:
@@ -265,7 +273,7 @@ class SceneReader(NodeReader):
             self.error(src, m["reason"][0], "'reason' explains a disabled choice, so it needs 'requires'")
         effects = self.effects(src, m["effects"][1], f"effects of choice {cid!r}") if "effects" in m else []
         routes, use = self.routes(src, m["goto"][1]) if "goto" in m else ([], None)
-        choice = RawChoice(cid, self.pos(src, node), label, visible, requires, reason, effects, routes, use)
+        choice = RawChoice(cid, self.pos(src, node), label, visible, requires, reason, effects, routes, use, node=node)
         if "result" in m:
             rnode = m["result"][1]
             v = self.text(src, rnode, "result")

@@ -166,7 +166,7 @@ class Expect:
         """Every expectation that does not hold, as (expected, actual) lines."""
         story, st = game.story, game.state
         out: list[tuple[str, str]] = []
-        if self.scene is not None and st.scene != self.scene:
+        if self.scene is not None and st.scene != story.current_scene(self.scene):
             unknown = "" if self.scene in story.scenes else f" (no such scene{_hint(self.scene, story.scenes)})"
             out.append((f"scene: {self.scene}{unknown}", f"scene: {st.scene}"))
         ending = game.scene.ending or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .. import smallfile
@@ -201,6 +201,10 @@ def replay_playthrough(pt: Playthrough, story: Story, *, update_golden: bool | N
                 )
                 break
             continue
+        if story.renamed:  # a scene or choice named by a former id (formerly:) is the one that has it now
+            scene_id, choice_id = story.current_choice(item.scene, item.choice)
+            if (scene_id, choice_id) != (item.scene, item.choice):
+                item = replace(item, scene=scene_id, choice=choice_id)
         failure = _choice_failure(game, item, steps + 1)
         if failure is not None:
             break

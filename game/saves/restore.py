@@ -29,9 +29,11 @@ class ReplayStop:
 
 
 def replay_log(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple[Game, ReplayStop | None]:
-    """Replay a log as far as it applies: (the game at the last step that applied, why it stopped)."""
+    """Replay a log as far as it applies: (the game at the last step that applied, why it stopped). Scenes and
+    choices the log names by a former id (``formerly:``) are followed to their id now."""
     game = Game(story, seed)
-    for i, (scene_id, choice_id) in enumerate(log, 1):
+    for i, (old_scene, old_choice) in enumerate(log, 1):
+        scene_id, choice_id = story.current_choice(old_scene, old_choice)
         here = game.state.scene
         if scene_id not in story.scenes:
             return game, ReplayStop(i, scene_id, choice_id, f"step {i}: scene '{scene_id}' no longer exists")
@@ -53,10 +55,10 @@ def replay_log(story: Story, seed: int, log: Iterable[tuple[str, str]]) -> tuple
     return game, None
 
 
-def _differences(data: SaveData, state: dict[str, Any]) -> list[str]:
+def _differences(data: SaveData, state: dict[str, Any], story: Story) -> list[str]:
     """Where a replayed state differs from the save's snapshot, field by field (for messages)."""
     out: list[str] = []
-    if state["scene"] != data.scene:
+    if state["scene"] != story.current_scene(data.scene):
         out.append(f"scene: saved '{data.scene}', replayed '{state['scene']}'")
     for label, saved, now in (
         ("trust", data.trust, state["trust"]),
@@ -66,10 +68,19 @@ def _differences(data: SaveData, state: dict[str, Any]) -> list[str]:
             a, b = saved.get(name), now.get(name)
             if a != b or type(a) is not type(b):
                 out.append(f"{label}.{name}: saved {_show(a)}, replayed {_show(b)}")
-    if set(state["visited"]) != set(data.visited):
+    if set(state["visited"]) != {story.current_scene(s) for s in data.visited}:
         out.append("visited scenes differ")
-    if set(state["chosen"]) != set(data.chosen):
+    if set(state["chosen"]) != _chosen_now(story, data.chosen):
         out.append("choices taken differ")
+    return out
+
+
+def _chosen_now(story: Story, chosen: Iterable[str]) -> set[str]:
+    """Choice keys ('scene.choice') as they are now, following former ids."""
+    out = set()
+    for key in chosen:
+        scene_id, _, choice_id = key.partition(".")
+        out.add(".".join(story.current_choice(scene_id, choice_id)))
     return out
 
 
@@ -84,7 +95,7 @@ def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list
     changed = data.fingerprint != story.fingerprint
     game, stop = replay_log(story, data.seed, data.log)
     if stop is None:
-        diffs = _differences(data, game.state.to_dict(story))
+        diffs = _differences(data, game.state.to_dict(story), story)
         if not changed:
             if diffs:
                 raise SaveError(
@@ -95,7 +106,7 @@ def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list
         notes = [REBUILT_NOTE]
         notes.extend(_player_differences(story, data, game))
         return game, data.play_seconds, notes, True
-    if not changed and data.restored and data.scene in story.scenes:
+    if not changed and data.restored and story.current_scene(data.scene) in story.scenes:
         # Saved after a restore from a snapshot on this very story: the player was told then; nothing changed since.
         game, _notes = _from_snapshot(data, story)
         return game, data.play_seconds, [], True
@@ -108,7 +119,7 @@ def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list
     notes = [
         f"The story has changed since this save was made, and its choices no longer apply: {stop.message}."
     ]
-    if data.scene in story.scenes:
+    if story.current_scene(data.scene) in story.scenes:
         game, extra = _from_snapshot(data, story)
         notes.append(f"Your place was restored from the save's snapshot instead (scene '{data.scene}').")
         notes.extend(extra)
@@ -123,7 +134,7 @@ def restore(data: SaveData, story: Story, path: Path) -> tuple[Game, float, list
 def _player_differences(story: Story, data: SaveData, game: Game) -> list[str]:
     """What a player would notice after a story edit: another scene, other trust."""
     out: list[str] = []
-    if game.state.scene != data.scene:
+    if game.state.scene != story.current_scene(data.scene):
         out.append(f"You are now in '{game.scene.title}' (the save was made in scene '{data.scene}').")
     for faction in story.factions.values():
         now = game.state.values[faction.slot]
@@ -171,12 +182,13 @@ def _from_snapshot(data: SaveData, story: Story) -> tuple[Game, list[str]]:
         notes.append("New values start at their defaults: " + ", ".join(added) + ".")
     chosen = {
         key
-        for key in data.chosen
+        for key in _chosen_now(story, data.chosen)
         if (parts := key.split(".", 1))[0] in story.scenes and story.scenes[parts[0]].choice(parts[1]) is not None
     }
-    visited = {s for s in data.visited if s in story.scenes} | {data.scene}
+    scene = story.current_scene(data.scene)
+    visited = {s for s in map(story.current_scene, data.visited) if s in story.scenes} | {scene}
     # The log is kept as it was: it is the save's history, and chance rolls count its steps.
-    state = State(data.scene, values, visited, chosen, list(data.log), data.seed)
+    state = State(scene, values, visited, chosen, list(data.log), data.seed)
     return Game(story, state=state), notes
 
 

@@ -75,7 +75,7 @@ def transcript(story: Story, seed: int, log: Iterable[tuple[str, str] | str]) ->
     out = Transcript(story, seed)
     out.scene(game)
     for i, entry in enumerate(log, 1):
-        scene_id, choice_id = _split(entry)
+        scene_id, choice_id = story.current_choice(*_split(entry))
         if game.state.scene != scene_id:
             raise ReplayError(
                 i,

@@ -7,14 +7,14 @@ report links each warning to its scene.
 from __future__ import annotations
 
 import os
-import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from ..engine import Choice, Condition, Pos, Story, Template
 from ..engine.conditions import Binary, Bool, Call, Name, Node, Num, names_in, to_source
 from ..engine.text import Show
 from ..loader import Problem, check_story, shown_path
+from ..loader.terms import TermFinder, term_pattern
 from ..loader.walk import redact_outside
 from .analysis import (
     FALSE,
@@ -31,15 +31,24 @@ from .analysis import (
 )
 
 
-def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Problem]]:
-    """Return (stats, errors, warnings) for the story at ``path``."""
+def lint(
+    path: str, strict: bool = False, formerly_in: Sequence[str] = ()
+) -> tuple[dict, list[Problem], list[Problem]]:
+    """Return (stats, errors, warnings) for the story at ``path``. ``formerly_in``: playthroughs and saves (files
+    or folders) to check former ids against: each ``formerly:`` id none of them names is warned about (without
+    them, former ids are not judged: only the author knows which saves are still out there)."""
     story, problems = check_story(path)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if story is not None and not errors:
+        deep = deep_warnings(story)
+        if formerly_in:
+            from .formerly import unused_former_ids
+
+            deep.extend(unused_former_ids(story, formerly_in))
         # As the loader does for its own problems: nothing from a file reached through a link out of the story.
         files = [shown_path(os.path.join(path, "story.yaml")), *story.source_files]
-        warnings = redact_outside(path, [*warnings, *deep_warnings(story)], files)
+        warnings = redact_outside(path, [*warnings, *deep], files)
     if strict:
         errors = sorted(errors + [Problem(w.file, w.line, w.column, w.message, "error") for w in warnings])
         warnings = []
@@ -47,20 +56,21 @@ def lint(path: str, strict: bool = False) -> tuple[dict, list[Problem], list[Pro
     return stats, errors, sorted(warnings)
 
 
-def deep_warnings(story: Story) -> list[Problem]:
+def deep_warnings(story: Story, analysis: Analysis | None = None) -> list[Problem]:
     """Warnings beyond load errors, each at file:line:col; every one is certain, never a guess.
 
     Unreachable scenes; scenes from which no ending can be reached; endings no scene reaches; variables never read
     or never changed; factions never changed; conditions that can never be true or are always true (interval
     analysis, see ``game.tools.analysis``); routes that can never be taken; two visible choices with the same
-    label; locations without a glossary entry and glossary terms the story never mentions.
+    label; locations without a glossary entry and glossary terms the story never mentions. ``analysis``: the
+    story's analysis if it is at hand (one made for a story of the same ``structure`` will do).
     """
     found: list[Problem] = []
 
     def warn(pos: Pos, message: str) -> None:
         found.append(Problem(pos.file, pos.line, pos.column, message, "warning"))
 
-    a = analyse(story)
+    a = analysis if analysis is not None else analyse(story)
     _reachability(story, a, warn)
     _conditions(story, a, warn)
     _text(story, a, warn)
@@ -321,15 +331,10 @@ def _labels(story: Story, warn: Warn) -> None:
                 seen.setdefault(label, choice)
 
 
-def _term_pattern(term: str) -> re.Pattern[str]:
-    # Matched against NFC text: a term and a text that spell an accent differently (NFC, NFD) still match.
-    return re.compile(r"(?<!\w)" + re.escape(unicodedata.normalize("NFC", term)) + r"(?!\w)", re.IGNORECASE)
-
-
 def _glossary(story: Story, warn: Warn) -> None:
     """The glossary convention (scenes/README.md): every location's name contains a glossary term, and every
     glossary term appears somewhere a player can read it. Text is shown literally, so there is no link markup."""
-    patterns = {term: _term_pattern(term) for term in story.glossary}
+    patterns = {term: term_pattern(term) for term in story.glossary}
     for loc in story.locations.values():
         if not any(p.search(unicodedata.normalize("NFC", loc.name)) for p in patterns.values()):
             warn(loc.pos, f"location {loc.id!r} ({loc.name!r}) has no glossary entry: add a glossary term that appears in its name")
@@ -347,9 +352,9 @@ def _glossary(story: Story, warn: Warn) -> None:
         for choice in scene.choices:
             texts += [choice.label, choice.reason]
             texts += [para.source or " ".join(p for p in para.parts if isinstance(p, str)) for para in choice.result]
-    corpus = unicodedata.normalize("NFC", "\n".join(texts))
+    corpus = TermFinder("\n".join(texts))
     for term, entry in story.glossary.items():
-        if patterns[term].search(corpus):
+        if corpus.search(term, patterns[term]):
             continue
         others = unicodedata.normalize("NFC", "\n".join(e.text for t, e in story.glossary.items() if t != term))
         if not patterns[term].search(others):

@@ -138,11 +138,11 @@ def test_no_precise_date_for_the_return(story: Story) -> None:
 PHASE2 = "story pass #13 phase 2"
 PENDING: dict[str, set[str]] = {
     # every choice has a result (a line or two of story after it is taken)
-    "results": {"road_north", "kobani", "return"},
+    "results": {"kobani", "return"},
     # no trust meter moves without a result that is shown (rendered non-empty) in play
-    "trust_told": {"road_north", "kobani", "return"},
+    "trust_told": {"kobani", "return"},
     # the line edit: the mannerisms cut to their budgets, numbers in words, one spelling of towards
-    "line_edit": {"road_north", "kobani", "return"},
+    "line_edit": {"kobani", "return"},
     # choice labels punctuated one way: one sentence, no full stop at the end
     "labels": {"kobani"},
     # chapter 5's structure: the last page remembered; the off-screen turns played as scenes

@@ -22,10 +22,10 @@ ranges and interval evaluation), ``flow`` (per-scene ranges); this one runs the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ...engine import Condition, Story
+from ...engine import Condition, Effect, Story
 from .flow import Flow, flow, refine
 from .graph import Edge, edges_of, on_cycles, reachable, strongly_connected
 from .ranges import BOTH, FALSE, INF, TRUE, Abstract, Env, Facts, Interval, abstract_eval, value_ranges
@@ -34,7 +34,7 @@ from .sites import Site, calls_in, condition_sites, story_effects, text_sites
 __all__ = [
     "BOTH", "FALSE", "INF", "TRUE", "Abstract", "Analysis", "Edge", "Env", "Facts", "Flow", "Interval", "Site",
     "abstract_eval", "analyse", "calls_in", "condition_sites", "edges_of", "flow", "on_cycles", "reachable",
-    "refine", "story_effects", "strongly_connected", "text_sites", "value_ranges",
+    "refine", "story_effects", "strongly_connected", "structure", "text_sites", "value_ranges",
 ]
 
 
@@ -117,6 +117,31 @@ def _holds(story: Story, ranges: dict[int, Abstract], facts: Facts) -> Callable[
         return r
 
     return holds
+
+
+def structure(story: Story) -> tuple[object, ...]:
+    """Everything ``analyse`` reads of a story, as one value: stories with equal structures have the same analysis
+    (text, titles and labels are not part of it), so an editor can keep the analysis across edits to prose."""
+
+    def cond(c: Condition | None) -> str | None:
+        return c.source if c is not None else None
+
+    def effects(es: Iterable[Effect]) -> tuple[tuple[str, str, int, object], ...]:
+        return tuple((e.kind, e.target, e.slot, e.amount) for e in es)
+
+    scenes = tuple(
+        (s.id, s.ending, effects(s.on_enter), tuple(
+            (c.key, cond(c.visible_if), cond(c.enabled_if), c.once, c.fallback, effects(c.effects),
+             tuple((r.target, cond(r.when), r.chance) for r in c.routes))
+            for c in s.choices
+        ))
+        for s in story.scenes.values()
+    )
+    factions = tuple((f.id, f.slot, f.low, f.high, f.initial, f.name_slot, len(f.names)) for f in story.factions.values())
+    variables = tuple(
+        (v.id, v.slot, v.type.__name__, v.default, v.low, v.high) for v in story.variables.values()
+    )
+    return (story.start, scenes, story.defaults, story.lows, story.highs, story.slot_names, factions, variables)
 
 
 def analyse(story: Story, max_rounds: int = 64, trust_declared: bool = True, with_flow: bool = True) -> Analysis:
