@@ -20,6 +20,7 @@ from typing import Any
 
 from ...engine import Game, Story
 from ...engine.chance import roll
+from ...engine.conditions import Binary, Name, Num, Unary
 from ...engine.game import apply_effects
 from .goals import Goals
 from .keys import StateKey
@@ -213,6 +214,71 @@ class Guide:
         return UNREACHABLE if node is None else self.distance[node]
 
 
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """A condition goal of the form ``value op constant`` (as read: a goal that it comes out false negates it),
+    searched for as an optimisation: how far a value is from making it hold (``gap``), and which way is better
+    (``sign`` -1: smaller values are nearer, +1: larger, 0: neither, for ``==`` and ``!=``)."""
+
+    slot: int
+    op: str
+    constant: int
+
+    @classmethod
+    def of(cls, goals: Goals, goal: int) -> Objective | None:
+        g = goals.goals[goal]
+        if g.kind != "condition":
+            return None
+        node = goals.sites[g.site].condition.node
+        outcome = g.outcome
+        while isinstance(node, Unary) and node.op == "not":
+            node, outcome = node.operand, not outcome
+        if not isinstance(node, Binary) or node.op not in _FLIP:
+            return None
+        op = node.op
+        if isinstance(node.left, Name) and (c := _constant(node.right)) is not None:
+            name = node.left.name
+        elif isinstance(node.right, Name) and (c := _constant(node.left)) is not None:
+            name, op = node.right.name, _FLIP[op]
+        else:
+            return None
+        slot = goals.slot_of.get(name)
+        if slot is None or isinstance(goals.story.defaults[slot], bool):
+            return None
+        return cls(slot, op if outcome else _NEGATE[op], c)
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.op in ("<", "<=") else 1 if self.op in (">", ">=") else 0
+
+    def gap(self, value: int) -> int:
+        """How far ``value`` is from making the condition hold (0: it holds)."""
+        op, c = self.op, self.constant
+        if op == "<":
+            return max(0, value - c + 1)
+        if op == "<=":
+            return max(0, value - c)
+        if op == ">":
+            return max(0, c + 1 - value)
+        if op == ">=":
+            return max(0, c - value)
+        if op == "==":
+            return abs(value - c)
+        return 0 if value != c else 1
+
+
+def _constant(node: object) -> int | None:
+    if isinstance(node, Num):
+        return node.value
+    if isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Num):
+        return -node.operand.value
+    return None
+
+
 RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]
 """(scene, values, visited, chosen, fact masks for each key in use)."""
 
@@ -220,10 +286,14 @@ RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[in
 class _Aim:
     """A search over real states toward one goal, pruned and ordered by guides (see ``aimed``)."""
 
-    def __init__(self, story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide]) -> None:
+    def __init__(
+        self, story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide],
+        cone: StateKey | None = None,
+    ) -> None:
         self.story, self.goals, self.exact, self.goal, self.guides = story, goals, exact, goal, guides
         self.after_goal = goals.goals[goal].after
-        self.keys = [exact_key, *(g.key for g in guides)]
+        self.keys = [exact_key, *(g.key for g in guides), *([cone] if cone is not None else [])]
+        self.cone = cone
         start = Game(story, 0).state
         masks = tuple(k.masks(start.visited, start.chosen) for k in self.keys)
         self.start: RealState = (start.scene, start.values, frozenset(start.visited), frozenset(start.chosen), masks)
@@ -271,7 +341,7 @@ class _Aim:
                 nmasks = tuple(
                     (vis | key.vis_bit.get(nxt, 0), cho | key.cho_bit.get(ch.key, 0)) for key, (vis, cho) in zip(keys, masks)
                 )
-                d = max((g.to_goal(nxt, nv, *m) for g, m in zip(guides, nmasks[1:])), default=0)
+                d = max((g.to_goal(nxt, nv, *m) for g, m in zip(guides, nmasks[1:len(guides) + 1])), default=0)
                 if d < UNREACHABLE:
                     kk = keys[0].key_of(nxt, nv, *nmasks[0])
                     out.append((d, kk, (nxt, nv, visited | {nxt}, c2, nmasks), Step(scene, ch.id, k, nxt)))
@@ -291,6 +361,39 @@ class _Aim:
                 if kk not in seen_keys:
                     seen_keys.add(kk)
                     heappush(heap, (d, rand.random(), tree.add(node, state, step)))
+        return None
+
+    def descend(self, objective: Objective, budget: int, rand: Random) -> list[Step] | None:
+        """Branch and bound toward a condition ``value op constant``: take the state whose value is nearest to
+        making it hold next (then the guides' distance, then at random), and keep a state only if its value is
+        better than every state kept with the same projection onto the goal's cone of influence (``cone``: what
+        decides where play can go and the goal's own conditions), all else being equal (its value left out): the
+        Pareto-best states. ``budget`` states at most."""
+        cone = self.cone
+        assert cone is not None
+        slot, sign = objective.slot, objective.sign
+        tree = _Tree(self.start)
+        best: dict[Any, int] = {}
+        heap: list[tuple[int, int, float, int]] = [(0, 0, 0.0, 0)]
+        while heap and len(tree.states) < budget:
+            _, _, _, node = heappop(heap)
+            found, successors = self.expand(tree.states[node], None)
+            if found is not None:
+                return tree.path(node) + found
+            for d, _, state, step in successors:
+                values = state[1]
+                value = values[slot]
+                if sign:
+                    projected = list(values)
+                    projected[slot] = 0
+                else:
+                    projected = values
+                pk = cone.key_of(state[0], projected, *state[4][-1])
+                old = best.get(pk)
+                if old is not None and (sign == 0 or (value - old) * sign <= 0):
+                    continue
+                best[pk] = value
+                heappush(heap, (objective.gap(value), d, rand.random(), tree.add(node, state, step)))
         return None
 
     def beam(self, width: int, budget: int, rand: Random) -> list[Step] | None:
@@ -342,12 +445,15 @@ class _Tree:
 
 def aimed(
     story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide], budget: int,
-    seed: int,
+    seed: int, cone: StateKey | None = None,
 ) -> list[Step] | None:
     """Search real states for ``goal``, pruned by ``guides`` (a state some guide rules out can never lead to the
     goal) and steered by them: best-first, then a randomized beam of 100 states a layer, then one of 400 (each
     finds goals the others miss), each within ``budget`` states. Returns the first path found, or None. Chance routes go
     whichever way the search picks (``find_seed`` then finds a seed)."""
-    aim = _Aim(story, goals, exact, exact_key, goal, guides)
+    aim = _Aim(story, goals, exact, exact_key, goal, guides, cone)
     rand = Random(seed)
+    objective = Objective.of(goals, goal) if cone is not None else None
+    if objective is not None and (path := aim.descend(objective, budget, rand)) is not None:
+        return path
     return aim.best_first(budget, rand) or aim.beam(100, budget, rand) or aim.beam(400, budget, rand)

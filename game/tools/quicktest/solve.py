@@ -34,7 +34,7 @@ from .goals import Goals
 from .keys import Shapes
 from .logic import EXACT, NOTHING, View
 from .paths import check_path, concretize
-from .play import Guide, aimed, cover
+from .play import Guide, Objective, aimed, cover
 from .search import Context, Expander, SearchResult, Step, search
 from .work import Workers
 
@@ -299,7 +299,8 @@ class Solver:
             if self.book.known(g):
                 continue
             self.aimed += 1
-            path = aimed(self.story, self.goals, self.exact, exact_key, g, guides.get(g, []), s.aim_states, s.seed + g)
+            cone = self.ctx.key(self.gates_view([g]) or EXACT) if Objective.of(self.goals, g) else None
+            path = aimed(self.story, self.goals, self.exact, exact_key, g, guides.get(g, []), s.aim_states, s.seed + g, cone)
             if path is not None:
                 rep = check_path(self.story, self.goals, self.exact, path)
                 for h, n in sorted(rep.reached.items()):
