@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tools_helpers import MANIFEST
+
 from game.commands.quicktest import format_report
 from game.engine import Game
 from game.loader import load_story
@@ -354,3 +356,43 @@ def test_the_guides_example_is_what_quicktest_prints(tmp_path: Path) -> None:
     section = GUIDE.read_text(encoding="utf-8").split("### `qasas quicktest`", 1)[1]
     shown = next(b.text for b in blocks() if b.lang == "text" and b.text.startswith("quicktest:") and b.text in section)
     assert printed == shown, "run quicktest on the guide's first example and paste its report into the guide"
+
+
+def rare_threshold_story(days: int) -> str:
+    """A march of ``days`` days. Each day: three kind choices (n up 2), brooding (you grow angry), or, when angry,
+    the whip (n down 3, and the anger is spent); each notes the day in a flag of its own that the camp reads. At
+    the camp something is said only when n is below -3 * days // 2 + 1: brood and whip, day after day, a path
+    random play takes about once in 5 ** days runs."""
+    out = ["chapter: one\nscenes:\n"]
+    for i in range(days):
+        nxt = f"s{i + 1}" if i + 1 < days else "camp"
+        out.append(f"  - id: {'start' if i == 0 else f's{i}'}\n    title: Day {i}\n    text: x\n    choices:\n")
+        for name, n, angry in (("share", 2, ""), ("rest", 2, ""), ("sing", 2, ""), ("brood", 0, "angry: true, "), ("whip", -3, "angry: false, ")):
+            needs = ", requires: angry" if name == "whip" else ""
+            effects = f"add: {{n: {n}}}, set: {{{angry}d{i}_{name}: true}}"
+            out.append(f"      - {{id: {name}, label: {name}{needs}, effects: {{{effects}}}, goto: {nxt}}}\n")
+    memories = "".join(f"{{if d{i}_{name}: {name} on day {i}. |}}" for i in range(days) for name in ("whip", "share"))
+    out.append(
+        f"  - id: camp\n    title: Camp\n    text:\n      - \"{memories}\"\n"
+        f"      - if: n < {-3 * days // 2 + 1}\n        text: Nobody speaks to you at the fire.\n"
+        "    choices:\n      - {id: on, label: On, goto: won}\n"
+        "  - {id: won, title: Won, ending: won, text: x}\n  - {id: lost, title: Lost, ending: lost, text: x}\n"
+    )
+    return "".join(out)
+
+
+def test_a_condition_met_only_along_a_rare_path_is_found_and_played(make_story) -> None:
+    # Brood and whip, twelve days in turn: random play would need about 5 ** 12 runs, the flags the camp reads make
+    # real states too many to search, and these budgets leave every search over a smaller view incomplete. Aimed
+    # play searches for the least n instead (a threshold goal), keeping the best state per scene and anger.
+    days = 12
+    flags = "".join(f"  d{i}_{name}: {{type: bool, default: false}}\n" for i in range(days) for name in ("share", "rest", "sing", "brood", "whip"))
+    manifest = MANIFEST.replace("  n: {type: int, default: 0}\n", "  n: {type: int, default: 0}\n  angry: {type: bool, default: false}\n" + flags)
+    story = make_story(rare_threshold_story(days), manifest)
+    result = quicktest(story, Settings(exact_states=1, max_states=50, runs=40, batch=10))
+    rare = next(c for c in result.conditions if c.source == f"n < {-3 * days // 2 + 1}")
+    assert (rare.true, rare.false) == ("reachable", "reachable")
+    path = rare.paths[0]
+    assert path is not None and result.complete
+    game = Game.replay(story, 0, [(s.scene, s.choice) for s in path.steps])
+    assert game.state.scene == "camp" and game.state.values[story.variables["n"].slot] == -3 * days // 2
