@@ -7,7 +7,10 @@ over small views (``Guide``): it drops a state from which some view says the goa
 from the state nearest the goal by the farthest of their distances (best-first), or keeps a random sample of each
 layer (a randomized beam), as each finds goals the other misses. Views are over-approximations, so a successor
 they rule out can never lead to the goal; several small views steer almost as well as their product at a
-fraction of its size (the pattern databases of directed model checking).
+fraction of its size (the pattern databases of directed model checking). A goal that compares one value with a
+number is sought first by branch and bound (``_Aim.descend``): nearest value first, and of the states that agree on
+the goal's cone of influence (what decides where play goes, and the goal's own condition) only the Pareto-best by
+that value are kept, so a rare extreme of a meter is found in a few thousand states instead of a product of flags.
 """
 
 from __future__ import annotations

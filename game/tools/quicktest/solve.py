@@ -12,7 +12,8 @@ paths and searches over small views to prove the rest (counterexample-guided abs
    if it holds it is a shortest path.
 5. **Aimed play**: a best-first search over real states toward the goal, steered and pruned by searches over
    one small view per condition that bears on it (its own, and those on the ways into its scene). Any of those
-   searches that never reaches the goal proves it unreachable too.
+   searches that never reaches the goal proves it unreachable too. A goal ``value op constant`` is first sought
+   as an optimum, over states projected to the gates view and its own conditions (``play.Objective``).
 6. **Refinement** for what is still open: when a view's path failed for real, the condition that stopped it
    joins the view and the search runs again, until the goal is decided or the view outgrows ``max_states``.
 7. Last, if anything is still open, one search of everything that decides where play goes (every value and
