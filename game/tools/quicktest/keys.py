@@ -298,6 +298,16 @@ def _constant(node: Node) -> int | None:
     return None
 
 
+def comparison(node: Node) -> tuple[str, str, int] | None:
+    """``name op constant`` (normalised to the name on the left), or None for any other condition."""
+    if isinstance(node, Binary) and node.op in _FLIP:
+        if isinstance(node.left, Name) and (c := _constant(node.right)) is not None:
+            return node.left.name, node.op, c
+        if isinstance(node.right, Name) and (c := _constant(node.left)) is not None:
+            return node.right.name, _FLIP[node.op], c
+    return None
+
+
 def _comparisons(node: Node, out: list[tuple[str, str, int]], other: set[str]) -> None:
     """Collect ``name op constant`` comparisons (normalised to the name on the left) into ``out``, and every name
     used in any other way into ``other``."""
@@ -309,13 +319,9 @@ def _comparisons(node: Node, out: list[tuple[str, str, int]], other: set[str]) -
         for arg in node.args:
             _comparisons(arg, out, other)
     elif isinstance(node, Binary):
-        if node.op in _FLIP:
-            if isinstance(node.left, Name) and (c := _constant(node.right)) is not None:
-                out.append((node.left.name, node.op, c))
-                return
-            if isinstance(node.right, Name) and (c := _constant(node.left)) is not None:
-                out.append((node.right.name, _FLIP[node.op], c))
-                return
+        if (found := comparison(node)) is not None:
+            out.append(found)
+            return
         _comparisons(node.left, out, other)
         _comparisons(node.right, out, other)
 

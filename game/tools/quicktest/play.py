@@ -23,10 +23,10 @@ from typing import Any
 
 from ...engine import Game, Story
 from ...engine.chance import roll
-from ...engine.conditions import Binary, Name, Num, Unary
+from ...engine.conditions import Unary
 from ...engine.game import apply_effects
 from .goals import Goals
-from .keys import StateKey
+from .keys import StateKey, comparison
 from .paths import observe
 from .search import Compiled, Expander, SearchResult, Step
 
@@ -218,7 +218,6 @@ class Guide:
 
 
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_FLIP = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +232,7 @@ class Objective:
 
     @classmethod
     def of(cls, goals: Goals, goal: int) -> Objective | None:
+        """The objective of a condition goal on one number compared with a constant; None for any other goal."""
         g = goals.goals[goal]
         if g.kind != "condition":
             return None
@@ -240,15 +240,10 @@ class Objective:
         outcome = g.outcome
         while isinstance(node, Unary) and node.op == "not":
             node, outcome = node.operand, not outcome
-        if not isinstance(node, Binary) or node.op not in _FLIP:
+        found = comparison(node)
+        if found is None:
             return None
-        op = node.op
-        if isinstance(node.left, Name) and (c := _constant(node.right)) is not None:
-            name = node.left.name
-        elif isinstance(node.right, Name) and (c := _constant(node.left)) is not None:
-            name, op = node.right.name, _FLIP[op]
-        else:
-            return None
+        name, op, c = found
         slot = goals.slot_of.get(name)
         if slot is None or isinstance(goals.story.defaults[slot], bool):
             return None
@@ -272,14 +267,6 @@ class Objective:
         if op == "==":
             return abs(value - c)
         return 0 if value != c else 1
-
-
-def _constant(node: object) -> int | None:
-    if isinstance(node, Num):
-        return node.value
-    if isinstance(node, Unary) and node.op == "-" and isinstance(node.operand, Num):
-        return -node.operand.value
-    return None
 
 
 RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]
