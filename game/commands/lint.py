@@ -44,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         s = stats
         print(
             f"ok: {s['scenes']} scenes, {s['choices']} choices, {s['endings']} endings, {s['factions']} factions, "
-            f"{s['variables']} variables, {s['words']} words"
+            f"{s['variables']} variables, {s['words'] + s.get('result_words', 0)} words"
+            + (f" ({s['result_words']} in choices' results)" if s.get("result_words") else "")
             + (f"; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else "")
         )
     else:

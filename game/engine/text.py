@@ -259,6 +259,16 @@ def pick(vary: Vary, count: int, seed: int) -> Parts | None:
     return alts[mix(seed, count, vary.key) % k]
 
 
+def _opens(text: str) -> bool:
+    """True when ``text`` ends with an opening bracket or quotation mark: a span after it starts flush against it
+    (``"{if v: Rezan says|Your men say}`` reads "Rezan says, not " Rezan says). A straight quote opens when it
+    starts the text or follows a space or a dash."""
+    last = text[-1]
+    if last in "(“‘[":
+        return True
+    return last in "\"'" and (len(text) == 1 or text[-2].isspace() or text[-2] in "(—–-")
+
+
 def _finish(out: list[Any]) -> str:
     """Join rendered pieces. At a span's edges the spaces on either side become at most one, and none at the start
     or end of the text or before , . ; : ! ? ) (so a span that shows nothing leaves no gap behind)."""
@@ -291,7 +301,7 @@ def _finish(out: list[Any]) -> str:
                 if spaced and text:
                     text += " "  # kept for what follows; removed at the end or before punctuation
                 continue
-            if spaced and text and piece[0] not in _NO_SPACE_BEFORE and text[-1] != "(":
+            if spaced and text and piece[0] not in _NO_SPACE_BEFORE and not _opens(text):
                 text += " "
         while pending_em:
             em_open.append(len(text))

@@ -56,6 +56,16 @@ def test_a_span_that_shows_nothing_leaves_no_gap(story: Make) -> None:
     assert game.text() == ["At dawn, you wait. He stood there, silent. (A long wait.)"]
 
 
+def test_a_span_after_an_opening_quote_starts_flush_against_it(story: Make) -> None:
+    # The space after the colon is the author's habit, not a space in the sentence: after an opening quotation mark
+    # it would read " Rezan says. Closing quotes and apostrophes keep the space, as before.
+    s = story(loop('"{if flag: Rezan says|Your men say} you came." Nesrin\'s{if flag: own} car. \u201c{if flag: Yes|No}.\u201d'))
+    assert Game(s).text() == ['"Your men say you came." Nesrin\'s car. \u201cNo.\u201d']
+    game = Game(s)
+    game.state.values[s.variables["flag"].slot] = True
+    assert game.text() == ['"Rezan says you came." Nesrin\'s own car. \u201cYes.\u201d']
+
+
 def test_sequence_cycle_once_by_visit(story: Make) -> None:
     s = story(loop("{seq: First.|Again.|Still.} {cycle: Dawn.|Dusk.} {once: New.|Known.}"))
     assert visits(s, 5) == [
