@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "replay": ("game.commands.replay", "replay playthrough files and saves headlessly; PASS/FAIL per file"),
     "graph": ("game.commands.graph", "draw the story map (scenes by chapter, choices as edges) as Mermaid, DOT or SVG"),
     "randomtest": ("game.commands.randomtest", "play the story thousands of times at random and report what happened"),
-    "quicktest": ("game.commands.quicktest", "explore every reachable state; report unreachable scenes and paths to endings"),
+    "quicktest": ("game.commands.quicktest", "prove what can and cannot happen: a path to every scene, choice and ending, or a proof there is none"),
     "report": ("game.commands.report", "write one HTML page about the story: its map, where players go, endings, trust"),
     "schema": ("game.commands.schema", "print the JSON Schema of the manifest or of scene files, for editors"),
     "bench": ("game.commands.bench", "measure start-up, loading, playthroughs and replays against their baselines"),

@@ -36,6 +36,7 @@ KEYS = (
     "startup", "startup_memory", "import_cost", "fresh_warm_1000", "load_shipped", "load_1000_cold", "load_1000_warm", "load_1000_miss",
     "load_10000_cold", "load_10000_warm", "load_10000_miss", "play_shipped", "play_1000", "play_10000",
     "play_1000_jobs2", "play_1000_text", "play_1000_cold", "play_10000_cold", "replay_1000", "keypress",
+    "quicktest_shipped",
     "long_session",
     "lsp_edit_shipped", "lsp_edit_1000",
 )
@@ -80,6 +81,7 @@ WHAT = {
     "play_10000_cold": "random playthroughs after a cold load, synthetic 10,000 scenes, one core",
     "replay_1000": "replay of a 1,000-step playthrough (Game.replay)",
     "keypress": "key press to the next scene rendered (Pilot)",
+    "quicktest_shipped": "quicktest, shipped story, every verdict, one job",
     "long_session": "long session in the TUI: traced memory growth from choice 100 to 1,000",
     "lsp_edit_shipped": "language server: an edit to its diagnostics, shipped story",
     "lsp_edit_1000": "language server: an edit to its diagnostics, synthetic 1,000 scenes",
@@ -125,6 +127,8 @@ def run_bench(
         _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
         progress("key presses in the TUI")
         _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
+        progress("quicktest")
+        _guard(figures, ("quicktest_shipped",), partial(_quicktest, settings, env, scenes))
         first, last = settings.session
         progress(f"a long session in the TUI ({last:,} choices)")
         _guard(figures, ("long_session",), partial(_long_session, settings, env, scenes, tmp))
@@ -136,7 +140,7 @@ def run_bench(
         _guard(figures, ("lsp_edit_shipped",), partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped"))
         _guard(figures, ("lsp_edit_1000",), partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000"))
     if not shipped:
-        for key in ("load_shipped", "play_shipped", "lsp_edit_shipped"):
+        for key in ("load_shipped", "play_shipped", "quicktest_shipped", "lsp_edit_shipped"):
             figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
@@ -381,6 +385,20 @@ def _keypress(settings: Settings, env: dict[str, str], root: str, tmp: str) -> d
                          "presses": len(ms), "samples": [round(x, 1) for x in out["ms"]]}}
 
 
+def _quicktest(settings: Settings, env: dict[str, str], root: str) -> dict[str, Any]:
+    """Quicktest on the story, as ``qasas quicktest`` runs it; judged on CPU time (one core), like the loads. A
+    run is seconds long and deterministic in its work, so three samples at most."""
+    samples = [run_json(worker_command("quicktest", root), env, timeout=900) for _ in range(min(max(settings.runs, 1), 3))]
+    wall = median([s["wall_ms"] for s in samples]) / 1000
+    cpu = median([s["cpu_ms"] for s in samples]) / 1000
+    return {"quicktest_shipped": {
+        "unit": "s", "value": round(wall, 2), "cpu_s": round(cpu, 2),
+        "complete": int(all(s["complete"] for s in samples)), "ok": all(s["ok"] for s in samples),
+        "verdicts": samples[0]["verdicts"], "undecided": samples[0]["undecided"],
+        "samples": [round(s["wall_ms"] / 1000, 2) for s in samples],
+    }}
+
+
 def _long_session(settings: Settings, env: dict[str, str], root: str, tmp: str) -> dict[str, Any]:
     """Memory over a long session through the real key path: the traced memory at choice ``first`` and ``last`` of
     one session (new games at each ending), after a full collection at each; the figure is the growth."""
@@ -431,6 +449,8 @@ TARGETS: tuple[tuple[str, str, str, float, str], ...] = (
     ("play after a cold load vs after a warm load, 10,000 scenes", "play_10000_cold", "ratio", 0.95, ">="),
     ("replay of 1,000 steps, ms", "replay_1000", "value", 20.0, "<="),
     ("key press to rendered scene, median ms", "keypress", "value", 50.0, "<="),
+    ("quicktest, shipped story, every verdict in (CPU s)", "quicktest_shipped", "cpu_s", 60.0, "<="),
+    ("quicktest, shipped story, every verdict in (1 = yes)", "quicktest_shipped", "complete", 1, ">="),
     ("long session: traced memory growth, choice 100 to 1,000, MiB", "long_session", "value", 2.0, "<="),
     ("language server, edit to diagnostics, shipped story, median ms", "lsp_edit_shipped", "value", 150.0, "<="),
     ("language server, edit to diagnostics, synthetic 1,000, median ms", "lsp_edit_1000", "value", 1500.0, "<="),
@@ -462,6 +482,8 @@ def targets(figures: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
 def _num(x: float, unit: str) -> str:
     if unit == "choices/s":
         return f"{x:,.0f}/s"
+    if unit == "s":
+        return f"{x:,.2f} s"
     if unit == "MiB":
         return f"{x:.1f} MiB"
     return f"{x:,.1f} ms" if x < 100 else f"{x:,.0f} ms"
@@ -497,6 +519,8 @@ def format_table(data: dict[str, Any]) -> str:
             value += f" (CPU {_num(fig['cpu_ms'], unit)})"
             base += f" (CPU {_num(fig['baseline_cpu_ms'], unit)})"
             ratio += f" (CPU {fig['cpu_ratio']:.2f}x)"
+        if "cpu_s" in fig:
+            value += f" (CPU {_num(fig['cpu_s'], unit)}; {'every verdict in' if fig['complete'] else 'NOT every verdict in'})"
         if "speedup" in fig:
             base = f"{_num(fig['one_job'], unit)} (one job)"
             ratio = f"{fig['speedup']:.2f}x"

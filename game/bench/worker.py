@@ -9,6 +9,8 @@ thing, and prints one JSON object as its last line. ``python -m game.bench.worke
                                  choices' labels and reasons) and takes the choice through Game.choose (its result)
     replay DIR STEPS REPEATS     Game.replay of one STEPS-long playthrough, REPEATS times
     keypress DIR PRESSES SAVES   in the TUI (Pilot): press "1", time until the next scene's title is rendered
+    quicktest DIR                ``quicktest`` with its default budgets, one job: its time, and whether every
+                                 verdict is in
     session DIR FIRST LAST SAVES a long session in the TUI: choices by number through the driver (new games at each
                                  ending, by pressing n), and the memory traced at choice FIRST and at choice LAST
 
@@ -239,6 +241,19 @@ async def _keypresses(story: Any, presses: int, saves: str) -> dict[str, Any]:
     return {"ms": times}
 
 
+def quicktest(root: str) -> dict[str, Any]:
+    """One run of quicktest, as ``qasas quicktest DIR`` runs it (default budgets, one job)."""
+    from game.tools.quicktest import quicktest as run_quicktest
+
+    story = _load_or_fail(root)
+    result, wall, cpu = _clock(lambda: run_quicktest(story))
+    found = [f for f in result.scenes + result.choices + result.endings]
+    return {
+        "wall_ms": wall, "cpu_ms": cpu, "complete": result.complete, "ok": result.ok,
+        "verdicts": len(found), "undecided": len(result.undecided()), "exact_complete": result.method.exact_complete,
+    }
+
+
 def _moved_on(app: Any, game: Any, turn: int) -> bool:
     """The choice was taken: another turn of the same game, or (at an ending) another game."""
     session = app.session
@@ -341,6 +356,8 @@ def main(argv: list[str]) -> int:
             out = replay(args[0], int(args[1]), int(args[2]))
         elif task == "keypress":
             out = keypress(args[0], int(args[1]), args[2])
+        elif task == "quicktest":
+            out = quicktest(args[0])
         elif task == "session":
             out = session(args[0], int(args[1]), int(args[2]), args[3])
         else:

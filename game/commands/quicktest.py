@@ -1,8 +1,10 @@
-"""``qasas quicktest [DIR]``: explore every reachable state; print what can never happen and the shortest path to
-each ending, and write those paths as playthroughs (``--write-paths``).
+"""``qasas quicktest [DIR]``: a verdict on every scene, choice and ending (reachable, with a playable path, or proven
+unreachable), dead ends, traps, and conditions that always come out the same way.
 
-The search is ``game.tools.quicktest``; this module parses the arguments, prints its report as text or JSON, and
-writes the playthrough files.
+The work is ``game.tools.quicktest``; this module parses the arguments, prints its result as text or JSON, and
+writes ``--write-paths``. Exit status: 0 when every verdict is in and nothing is wrong, 1 when something is wrong
+(content no playthrough reaches, a dead end, a trap) or a verdict is undecided, 2 when the story does not load
+or an option is out of range.
 """
 
 from __future__ import annotations
@@ -11,168 +13,239 @@ import argparse
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..limits import seed_argument
-from ..sanitize import sanitize_line
-from .common import add_story_argument
+from .common import add_story_argument, load_or_report, shown_path
 
 if TYPE_CHECKING:
     from ..engine import Story
-    from ..tools.quicktest import Step
+    from ..tools.quicktest import Finding, Path, Quicktest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_story_argument(parser)
     parser.add_argument(
-        "--max-states", type=int, default=250_000, metavar="N", help="stop after N distinct states (default 250000)"
+        "--max-states", type=int, default=100_000, metavar="N",
+        help="states each search may keep (default 100000); larger budgets decide more and take longer",
     )
-    parser.add_argument("--write-paths", metavar="DIR", default=None, help="write the shortest path to each ending as a playthrough file in DIR")
-    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="first seed tried for paths through chance routes (default 1)")
-    parser.add_argument("--seed-tries", type=int, default=100_000, metavar="N", help="seeds tried per path at most (default 100000)")
+    parser.add_argument(
+        "--write-paths", metavar="DIR", default=None,
+        help="write the path to each reachable ending as a playthrough file DIR/<ending>.yaml",
+    )
+    parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="the first seed of random play and of the seeds tried for paths (default 1)")
+    parser.add_argument("--seed-tries", type=int, default=100_000, metavar="N", help="seeds tried per path through chance routes at most (default 100000)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="J", help="worker processes (0: one per core)")
     parser.add_argument("--json", action="store_true", help="print one JSON object (for CI) instead of text")
-
-
-def format_report(story: Story, data: dict[str, Any]) -> str:
-    """The report as text for a terminal."""
-    out: list[str] = []
-    if data["complete"]:
-        out.append(f"quicktest: {data['states']:,} states of {sanitize_line(story.title)!r} explored in {data['elapsed_s']:.2f} s (complete)")
-    else:
-        smp = data["sampling"]
-        out.append(
-            f"quicktest: {sanitize_line(story.title)!r} has more than {data['states']:,} distinct states (--max-states), so "
-            f"the search is INCOMPLETE; a second pass sampled {smp['states']:,} states (at most {smp['per_scene']:,} per "
-            f"scene) in {data['elapsed_s']:.2f} s in all."
-        )
-        out.append(
-            "  Every path below is real and playable; 'never' below means 'not found within the limit', and paths not "
-            "marked shortest may not be."
-        )
-    out.append("")
-    endings = data["endings"]
-    out.append(f"Endings reachable ({len(endings)} of {len(story.endings)}), with the shortest path found to each:")
-    for eid, e in endings.items():
-        seed = e["seed"]
-        notes = [f"seed {seed}" if seed is not None else "no seed found that follows it"]
-        if not e["shortest"]:
-            notes.append("not proven shortest")
-        plural = "" if e["length"] == 1 else "s"
-        out.append(f"  {eid}: {e['length']} choice{plural} ({', '.join(notes)}): " + " > ".join(e["path"]))
-    if data["endings_never_reached"]:
-        out.append("  never reached: " + ", ".join(data["endings_never_reached"]))
-    for title, items in (
-        ("Scenes never reached", data["scenes_never_reached"]),
-        ("Choices never available", data["choices_never_available"]),
-    ):
-        if items:
-            out.append("")
-            out.append(f"{title} ({len(items)}):")
-            out.extend(f"  {i['file']}:{i['line']}:{i['column']}: {i['id']}" for i in items)
-    if data["dead_ends"]:
-        out.append("")
-        out.append(f"Dead ends: scenes that are no ending and offer no choice ({len(data['dead_ends'])}):")
-        for d in data["dead_ends"]:
-            out.append(f"  {d['scene']}, reached by: " + (" > ".join(d["path"]) or "(the start)"))
-    if data["trapped_states"]:
-        out.append("")
-        out.append(
-            f"States from which no ending can be reached: {data['trapped_states']:,}; the nearest, after: "
-            + (" > ".join(data["trap_path"]) or "(the start)")
-        )
-    conds = data["conditions_always_the_same"]
-    if conds:
-        out.append("")
-        out.append(f"Conditions decided the same way in every reachable state ({len(conds)}):")
-        for c in conds:
-            verdict = "always true" if c["always"] else "never true"
-            out.append(f"  {c['file']}:{c['line']}:{c['column']}: {c['role']} {c['condition']!r} is {verdict}")
-    out.append("")
-    if data["ok"]:
-        out.append("ok: every scene, choice and ending can be reached")
-    elif data["complete"]:
-        out.append("problems found (see above)")
-    else:
-        out.append("incomplete: raise --max-states for a complete search" + ("" if not (
-            data["scenes_never_reached"] or data["choices_never_available"] or data["endings_never_reached"] or data["dead_ends"]
-        ) else "; see above for what was not reached"))
-    return "\n".join(sanitize_line(line) for line in out) + "\n"
 
 
 def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
-    from ..tools.quicktest import _merged_endings, find_seed, quicktest, report_data
-    from .common import load_or_report
+    from ..tools.quicktest import Settings, quicktest
+    from ..tools.workers import StoryChanged, WorkerLost, usable_jobs
+    from .randomtest import Terminated, sigterm_stops
 
-    if args.max_states < 1 or args.seed_tries < 1:
-        print("qasas quicktest: --max-states and --seed-tries must be at least 1", file=sys.stderr)
-        return 2
+    for name, value, low in (("--max-states", args.max_states, 1), ("--seed-tries", args.seed_tries, 1), ("--jobs", args.jobs, 0)):
+        if value < low:
+            print(f"qasas quicktest: {name} must be at least {low}", file=sys.stderr)
+            return 2
     story = load_or_report(args.dir or default_scenes_dir())
     if story is None:
         return 2
+    jobs, why = usable_jobs(args.jobs)
+    if why and args.jobs:
+        print(f"qasas quicktest: --jobs {args.jobs:,} is more than this machine allows ({why}); running {jobs}", file=sys.stderr)
+    settings = Settings(max_states=args.max_states, seed=args.seed, seed_tries=args.seed_tries, jobs=jobs)
     tty = sys.stderr.isatty() and not args.json
 
-    def progress(n: int) -> None:
-        sys.stderr.write(f"\r{n:,} states ")
+    def progress(phase: str) -> None:
+        sys.stderr.write(f"\r\x1b[Kquicktest: {_clean(phase)}")
         sys.stderr.flush()
 
     try:
-        full, sample = quicktest(story, args.max_states, progress if tty else None)
+        with sigterm_stops():
+            result = quicktest(story, settings, progress if tty else None)
+    except (StoryChanged, WorkerLost) as exc:
+        print(_clean(f"qasas quicktest: {exc}"), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\nqasas quicktest: interrupted", file=sys.stderr)
+        return 130
+    except Terminated:
+        print("\nqasas quicktest: terminated", file=sys.stderr)
+        return 143
     finally:
         if tty:
             sys.stderr.write("\r\x1b[K")
-    found = _merged_endings(full, sample)
-    seeds = {eid: find_seed(story, path, args.seed, args.seed_tries) for eid, (path, _, _) in found.items()}
-    data = report_data(story, full, sample, seeds)
-    status = 0 if data["ok"] else 1
+    status = 0 if result.ok else 1
+    written: list[str] = []
     if args.write_paths:
-        written, status2 = write_paths(story, found, seeds, args.write_paths)
-        data["written"] = written
-        status = max(status, status2)
+        written, failed = write_paths(story, result, args.write_paths)
+        status = max(status, failed)
     if args.json:
+        data = result.to_data()
+        if args.write_paths:
+            data["written"] = written
         print(json.dumps(data, ensure_ascii=True, indent=2))
     else:
-        sys.stdout.write(format_report(story, data))
-        for p in data.get("written", []):
-            print(f"wrote {sanitize_line(_shown(p))}")
+        sys.stdout.write(format_report(story, result))
+        for p in written:
+            print(f"wrote {shown_path(p)}")
     return status
 
 
-def _shown(path: str) -> str:
-    rel = os.path.relpath(path)
-    return rel if len(rel) < len(os.path.abspath(path)) else os.path.abspath(path)
+# --------------------------------------------------------------------------------------------------- text
 
 
-def write_paths(
-    story: Story, found: dict[str, tuple[list[Step], str, bool]], seeds: dict[str, int | None], directory: str
-) -> tuple[list[str], int]:
-    """Write the shortest path to each reachable ending as a playthrough file ``DIR/<ending>.yaml`` (replay it
-    with ``qasas replay``). A path no seed was found for is not written, and makes the status 1."""
+def format_report(story: Story, result: Quicktest) -> str:
+    """The result as text for a terminal."""
+    m = result.method
+    out: list[str] = []
+    title = _clean(story.title)
+    if m.exact_complete:
+        how = f"the exact search was complete: {m.exact_states:,} states"
+    else:
+        how = (
+            f"the exact search stopped at {m.exact_states:,} states, so: {m.runs:,} random playthroughs, "
+            f"{m.searches:,} searches over smaller views ({m.states:,} states), aimed play toward {m.walks:,} goals"
+        )
+    state = "every verdict is in" if result.complete else "NOT every verdict is in"
+    out.append(f"quicktest: {title!r}: {state} ({how}) in {m.elapsed:.2f} s")
+    out.append("")
+    reached = [f for f in result.endings if f.verdict == "reachable"]
+    out.append(f"Endings reachable ({len(reached)} of {len(result.endings)}), with a path to each:")
+    for f in sorted(reached, key=lambda f: (f.path.length if f.path is not None else 0, f.id)):
+        out.append(f"  {f.id}: {_path_line(f.path)}")
+    for f in result.endings:
+        if f.verdict != "reachable":
+            out.append(f"  {f.id}: {'never reached' if f.verdict == 'unreachable' else 'UNDECIDED'}" + (f" ({f.how})" if f.how else ""))
+    for kind, label in (("scene", "Scenes"), ("choice", "Choices")):
+        items = result.scenes if kind == "scene" else result.choices
+        n = sum(f.verdict == "reachable" for f in items)
+        shortest = sum(f.path is not None and f.path.shortest for f in items)
+        verb = "reached" if kind == "scene" else "can be taken"
+        out.append(f"{label}: {n} of {len(items)} {verb} ({shortest} by a path proven shortest).")
+    for title_, items in (
+        ("Scenes never reached", result.unreachable("scene")),
+        ("Choices never available", result.unreachable("choice")),
+    ):
+        if items:
+            out.append("")
+            out.append(f"{title_} ({len(items)}), proven:")
+            out.extend(f"  {_at(f.pos)}: {f.id} ({f.how})" for f in items)
+    undecided = result.undecided()
+    if undecided:
+        out.append("")
+        out.append(f"Undecided ({len(undecided)}): neither a path nor a proof within the budget")
+        out.extend(f"  {_at(f.pos)}: {f.kind} {f.id}" for f in undecided)
+    dead = result.found_dead_ends()
+    if dead:
+        out.append("")
+        out.append(f"Dead ends: scenes that are no ending and can offer no choice ({len(dead)}):")
+        for d in dead:
+            out.append(f"  {_at(d.pos)}: {d.scene}, reached by: {_path_line(d.path)}")
+    open_dead = [d for d in result.dead_ends if d.verdict == "undecided"]
+    if open_dead:
+        out.append("")
+        out.append(f"Scenes that may be dead ends, undecided ({len(open_dead)}):")
+        out.extend(f"  {_at(d.pos)}: {d.scene}" for d in open_dead)
+    traps = result.traps
+    out.append("")
+    if traps.verdict == "found":
+        count = f"{traps.states:,} states" if traps.states is not None else "there are states"
+        out.append(f"Traps: {count} from which no ending can be reached; the nearest, after: {_path_line(traps.path)}")
+    elif traps.verdict == "none":
+        out.append(f"Traps: none; from every state play can reach, an ending can be reached ({traps.how}).")
+    else:
+        out.append(f"Traps: UNDECIDED ({traps.how}).")
+    decided = result.decided_conditions()
+    open_conditions = [c for c in result.conditions if not c.decided]
+    if result.conditions:
+        both = len(result.conditions) - len(decided) - len(open_conditions)
+        rest = [f"{n} {what}" for n, what in ((len(decided), "always the same way"), (len(open_conditions), "undecided")) if n]
+        out.append(
+            f"Conditions: {both} of {len(result.conditions)} can come out either way where they are read"
+            + (f"; {', '.join(rest)}." if rest else ".")
+        )
+    if decided:
+        out.append("")
+        out.append(f"Conditions that come out the same way wherever they are read ({len(decided)}):")
+        for c in decided:
+            verdict = "always true" if c.always else "never true"
+            out.append(f"  {_at(c.pos)}: {c.role} {_clean(c.source)!r} is {verdict}")
+    if open_conditions:
+        out.append("")
+        out.append(f"Conditions undecided ({len(open_conditions)}):")
+        for c in open_conditions:
+            which = " and ".join(w for w, v in (("true", c.true), ("false", c.false)) if v == "undecided")
+            out.append(f"  {_at(c.pos)}: {c.role} {_clean(c.source)!r}: whether it can be {which}")
+    out.append("")
+    if result.ok:
+        out.append("ok: every scene, choice and ending can be reached, and every verdict is proven")
+    elif result.problems:
+        out.append("problems found (see above)")
+    else:
+        out.append("incomplete: some verdicts are undecided; a larger --max-states may decide them")
+    return "\n".join(_clean(line) for line in out) + "\n"
+
+
+def _path_line(path: Path | None) -> str:
+    if path is None:
+        return "(no path)"
+    notes = [f"{path.length} choice{'' if path.length == 1 else 's'}"]
+    if path.shortest:
+        notes.append("shortest")
+    notes.append(f"seed {path.seed}" if path.seed is not None else "no seed found that follows it")
+    return f"({', '.join(notes)}) " + (" > ".join(path.choices()) or "(the start)")
+
+
+def _at(pos: object) -> str:
+    return str(pos)
+
+
+def _clean(text: str) -> str:
+    from ..sanitize import sanitize_line
+
+    return sanitize_line(text)
+
+
+# -------------------------------------------------------------------------------------------- playthroughs
+
+
+def write_paths(story: Story, result: Quicktest, directory: str) -> tuple[list[str], int]:
+    """Write the path to each reachable ending as a playthrough file ``DIR/<ending>.yaml`` (replay it with
+    ``qasas replay``). Returns the files written and a status: 1 when a path had no seed, 2 when writing failed."""
     from ..saves import write_playthrough
 
     written: list[str] = []
     status = 0
-    for eid, (path, scene_id, shortest) in sorted(found.items()):
-        seed = seeds.get(eid)
-        if seed is None:
-            print(f"qasas quicktest: no seed within the tries follows the path to ending {eid!r}; not written", file=sys.stderr)
+    for f in sorted(result.endings, key=lambda f: f.id):
+        if f.verdict != "reachable" or f.path is None:
+            continue
+        if f.path.seed is None:
+            print(_clean(f"qasas quicktest: no seed within the tries follows the path to ending {f.id!r}; not written"), file=sys.stderr)
             status = 1
             continue
-        target = os.path.join(directory, f"{eid}.yaml")
+        target = os.path.join(directory, f"{f.id}.yaml")
         scenes_dir = os.path.relpath(story.root, os.path.dirname(os.path.abspath(target))) if story.root else None
         try:
             write_playthrough(
                 target,
-                seed,
-                [(s.scene, s.choice) for s in path],
-                {"scene": scene_id, "ending": eid},
+                f.path.seed,
+                [(s.scene, s.choice) for s in f.path.steps],
+                {"scene": f.scene, "ending": f.id},
                 scenes=scenes_dir,
                 story_id=story.id or None,
-                comment=f"Written by qasas quicktest: {'a shortest' if shortest else 'a'} path to the ending {eid!r} "
-                f"({len(path)} choices).",
+                comment=_comment(f),
             )
         except OSError as exc:
-            print(sanitize_line(f"qasas quicktest: cannot write {target}: {exc.strerror or exc}"), file=sys.stderr)
+            print(_clean(f"qasas quicktest: cannot write {target}: {exc.strerror or exc}"), file=sys.stderr)
             return written, 2
         written.append(target)
     return written, status
+
+
+def _comment(f: Finding) -> str:
+    assert f.path is not None
+    which = "a shortest" if f.path.shortest else "a"
+    return f"Written by qasas quicktest: {which} path to the ending {f.id!r} ({f.path.length} choices)."

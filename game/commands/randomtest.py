@@ -96,7 +96,8 @@ class _Bar:
 
 def run(args: argparse.Namespace) -> int:
     from ..loader import default_scenes_dir
-    from ..tools.randomtest import StoryChanged, WorkerLost, randomtest, replay_path, report_data, usable_jobs
+    from ..tools.randomtest import randomtest, replay_path, report_data
+    from ..tools.workers import StoryChanged, WorkerLost, usable_jobs
 
     for name, value, low in (("--runs", args.runs, 1), ("--max-steps", args.max_steps, 1), ("--jobs", args.jobs, 0)):
         if value < low:

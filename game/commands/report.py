@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--runs", type=int, default=2000, metavar="N", help="random playthroughs to play (default 2000)")
     parser.add_argument("--seed", type=seed_argument(), default=1, metavar="S", help="run i uses seed S+i (default 1)")
-    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="J", help="worker processes for the playthroughs (0: one per core)")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="J", help="worker processes for the playthroughs and quicktest (0: one per core)")
     parser.add_argument("--max-states", type=int, default=None, metavar="N", help="quicktest's budget of states (default: quicktest's own)")
     parser.add_argument("--no-quicktest", action="store_true", help="leave quicktest's verdicts out (faster)")
 
@@ -49,8 +49,8 @@ def run(args: argparse.Namespace) -> int:
     story = load_or_report(path)
     if story is None:
         return 2
-    from ..tools.randomtest import StoryChanged, WorkerLost, usable_jobs
     from ..tools.report import build_report
+    from ..tools.workers import StoryChanged, WorkerLost, usable_jobs
     from .randomtest import Terminated, sigterm_stops
 
     jobs, why = usable_jobs(args.jobs)

@@ -186,7 +186,7 @@ def _summary(report: ReportData) -> str:
     if qt is None:
         proof = "quicktest not run"
     else:
-        proof = f"quicktest {'complete' if qt.complete else 'incomplete'} ({qt.states:,} states)"
+        proof = f"quicktest: {'every verdict in' if qt.complete else 'some verdicts undecided'}"
     items = [
         f"{report.runs:,} random playthroughs (seeds {r['seeds'][0]}..{r['seeds'][1]})",
         f"{cov['scenes_visited']} of {cov['scenes']} scenes visited",
@@ -267,11 +267,14 @@ def _quicktest_section(report: ReportData) -> str:
         out.append("<p>Not run (--no-quicktest).</p></section>")
         return "\n".join(out)
     if qt.complete:
-        out.append(f"<p>The search was complete ({qt.states:,} states): every verdict below is proven.</p>")
+        out.append(
+            "<p>Every verdict is in: what is reachable comes with a path that plays, and what is unreachable is "
+            f"proven ({qt.states:,} states searched).</p>"
+        )
     else:
         out.append(
-            f"<p>The search stopped at {qt.states:,} states, so what it did not find is <b>undecided</b>, not proven "
-            "unreachable.</p>"
+            "<p>Some verdicts are <b>undecided</b>: neither a path nor a proof was found before quicktest's budgets "
+            f"ran out ({qt.states:,} states searched). Nothing is called unreachable without a proof.</p>"
         )
     counts = Counter(v.verdict for v in qt.verdicts)
     out.append("<p>" + e(", ".join(f"{n} {_VERDICT_TEXT.get(k, k)}" for k, n in sorted(counts.items()))) + "</p>")

@@ -20,23 +20,20 @@ workers before it propagates.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any
 
 from ..engine import Condition, Game, Pos, Story, apply_effects
 from .analysis import text_sites
+from .workers import StoryChanged, WorkerLost, sigint_ignored, start_worker, stop_pool
 
 MODES = ("random", "coverage")
 BATCH = 1000  # runs per unit of work (and per coverage-count window)
 LOOP_WINDOW = 200  # how many of a looping run's last choices are inspected for its repeating scenes
-FDS_PER_WORKER = 8  # pipes and queues a worker process costs the parent, with room to spare
-MEMORY_PER_WORKER = 150 * 1024 * 1024  # a worker's interpreter, engine and story, generously
 
 
 # ----------------------------------------------------------------------------------------- results
@@ -329,22 +326,6 @@ _WORKER_STORY: Story | None = None
 _WORKER_ERROR = ""
 
 
-class StoryChanged(Exception):
-    """A worker could not load the same story as the main process."""
-
-
-class WorkerLost(Exception):
-    """A worker process died (killed from outside, or out of memory) before finishing its work."""
-
-
-def _worker_start() -> None:
-    # Ctrl-C reaches every process of the terminal's group: only the main process answers it (by stopping the
-    # workers), so a worker never prints a KeyboardInterrupt traceback of its own.
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _work(task: tuple[str, str, int, int, str, int, bool]) -> dict[str, Any]:
     global _WORKER_STORY, _WORKER_ERROR
     path, fingerprint, first, count, mode, max_steps, detail = task
@@ -362,36 +343,6 @@ def _work(task: tuple[str, str, int, int, str, int, bool]) -> dict[str, Any]:
         return {"error": _WORKER_ERROR}
     assert _WORKER_STORY is not None
     return play_batch(_WORKER_STORY, first, count, mode, max_steps, detail).to_data()
-
-
-def usable_jobs(requested: int) -> tuple[int, str]:
-    """How many worker processes to run for ``requested`` (0: one per core), and why when that is fewer: no more
-    than the cores this process may use, the open-file limit allows, or memory holds."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if requested <= 0:
-        requested = cores
-    limits = [(cores, f"{cores} core{'s' if cores != 1 else ''}")]
-    try:
-        import resource
-
-        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        if soft != resource.RLIM_INFINITY:
-            by_files = max(1, (soft - 64) // FDS_PER_WORKER)
-            limits.append((by_files, f"the open-file limit of {soft}"))
-    except (ImportError, OSError, ValueError):
-        pass
-    try:
-        memory = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        limits.append((max(1, memory // MEMORY_PER_WORKER), f"{memory // 2**20:,} MiB of free memory"))
-    except (AttributeError, OSError, ValueError):
-        pass
-    cap, why = min(limits)
-    if requested <= cap:
-        return requested, ""
-    return cap, why
 
 
 def _batches(seed: int, runs: int) -> Iterator[tuple[int, int]]:
@@ -445,7 +396,7 @@ def _run_workers(jobs: int, work: Iterator[tuple[Any, ...]]) -> Iterator[dict[st
     from concurrent.futures.process import BrokenProcessPool
 
     # 'spawn': a worker starts clean and loads the story itself, whatever the parent process holds.
-    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_start)
+    pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker)
     pending: set[Future[dict[str, Any]]] = set()
     clean = False
     submitted = 0
@@ -453,7 +404,7 @@ def _run_workers(jobs: int, work: Iterator[tuple[Any, ...]]) -> Iterator[dict[st
         for task in work:
             if submitted < jobs:
                 # The first submissions start the workers: Ctrl-C must not reach one before it can ignore it.
-                with _sigint_ignored():
+                with sigint_ignored():
                     pending.add(pool.submit(_work, task))
             else:
                 pending.add(pool.submit(_work, task))
@@ -470,43 +421,12 @@ def _run_workers(jobs: int, work: Iterator[tuple[Any, ...]]) -> Iterator[dict[st
     except BrokenProcessPool:
         raise WorkerLost("a worker process died before finishing its work (killed, or out of memory)") from None
     finally:
-        _stop(pool, pending, clean)
-
-
-@contextmanager
-def _sigint_ignored() -> Iterator[None]:
-    """Ignore SIGINT while a worker is started, so that it starts ignoring it too (a spawned interpreter keeps an
-    ignored SIGINT ignored). Only the main thread may change signal handlers; elsewhere this does nothing."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        stop_pool(pool, pending, clean)
 
 
 def _result(f: Any) -> dict[str, Any]:
     data: dict[str, Any] = f.result()
     return data
-
-
-def _stop(pool: Any, pending: set[Any], clean: bool) -> None:
-    """Shut the pool down; unless it finished its work, end the workers at once rather than waiting for them."""
-    if not clean:
-        for f in pending:
-            f.cancel()
-        # The executor has no public way to end running workers before Python 3.14; its process table does.
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            try:
-                proc.terminate()
-            except (OSError, ValueError, AttributeError):
-                pass
-    pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ----------------------------------------------------------------------------------------- reporting

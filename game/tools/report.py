@@ -12,18 +12,21 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import Passage, Scene, Story, Template
 from ..loader import Problem
 from .graph import StoryMap, overview_map, story_map
 from .randomtest import Detail, Results, randomtest, report_data
 
+if TYPE_CHECKING:
+    from .quicktest import Quicktest
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """Quicktest's verdict on one scene, choice or ending: 'reachable' (with a path when one is known),
-    'unreachable' (proven: the search was complete), or 'undecided' (not found before the search stopped)."""
+    """Quicktest's verdict on one scene, choice or ending: 'reachable' (with a playable path), 'unreachable'
+    (proven), or 'undecided' (neither shown before a budget ran out)."""
 
     kind: str  # 'scene', 'choice' or 'ending'
     id: str
@@ -37,8 +40,8 @@ class Verdict:
 class QuicktestSummary:
     """Quicktest's findings in the report's terms: the verdicts, and the other problems it proves."""
 
-    complete: bool
-    states: int
+    complete: bool  # every verdict is in
+    states: int  # states quicktest's searches kept, in all
     verdicts: list[Verdict] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (scene or '', message)
     data: dict[str, Any] = field(default_factory=dict)  # the tool's own report, as --json prints it
@@ -76,7 +79,8 @@ def build_report(
     progress: Callable[[str], None] | None = None,
 ) -> ReportData:
     """Play ``runs`` random playthroughs (run i with seed ``seed + i``, over ``jobs`` processes), lint the story and,
-    unless told not to, run quicktest (within ``max_states``); return it all as one ReportData."""
+    unless told not to, run quicktest (within ``max_states``, over as many processes); return it all as one
+    ReportData."""
     from .lint import deep_warnings
 
     say = progress or (lambda step: None)
@@ -89,7 +93,7 @@ def build_report(
     summary = None
     if with_quicktest:
         say("quicktest")
-        summary = run_quicktest(story, max_states)
+        summary = run_quicktest(story, max_states, jobs)
     chapters = [story_map(story, c.id) for c in story_map(story).clusters]
     return ReportData(story, runs, seed, results, random, warnings, summary, overview_map(story), chapters)
 
@@ -97,52 +101,35 @@ def build_report(
 # ------------------------------------------------------------------------------------------- quicktest
 
 
-def run_quicktest(story: Story, max_states: int | None = None) -> QuicktestSummary:
-    """Quicktest's search and its report, read into verdicts."""
-    from . import quicktest as qt
+def run_quicktest(story: Story, max_states: int | None = None, jobs: int = 1) -> QuicktestSummary:
+    """Quicktest's verdicts (within ``max_states`` per search, over ``jobs`` processes), in the report's terms."""
+    from .quicktest import Settings, quicktest
 
-    full, sample = qt.quicktest(story, max_states) if max_states else qt.quicktest(story)
-    found = qt._merged_endings(full, sample)
-    seeds = {eid: qt.find_seed(story, path, 1, 10_000) for eid, (path, _, _) in found.items()}
-    return quicktest_summary(story, qt.report_data(story, full, sample, seeds))
+    settings = Settings(jobs=jobs) if max_states is None else Settings(max_states=max_states, jobs=jobs)
+    return quicktest_summary(story, quicktest(story, settings))
 
 
-def quicktest_summary(story: Story, data: dict[str, Any]) -> QuicktestSummary:
-    """Read quicktest's report (as ``--json`` prints it) into a verdict for every scene, choice and ending."""
-    complete = bool(data.get("complete"))
-    never = "unreachable" if complete else "undecided"
-    out = QuicktestSummary(complete, int(data.get("states", 0)), data=data)
-    unreached_scenes = {s["id"] for s in data.get("scenes_never_reached", [])}
-    unreached_choices = {c["id"] for c in data.get("choices_never_available", [])}
-    endings = data.get("endings", {})
-    ending_scene = {e["scene"]: eid for eid, e in endings.items()}
-    for scene in story.scenes.values():
-        reached = scene.id not in unreached_scenes
-        path = tuple(endings[ending_scene[scene.id]]["path"]) if scene.id in ending_scene else ()
-        out.verdicts.append(Verdict("scene", scene.id, "reachable" if reached else never, path, scene.id, str(scene.pos)))
-        for choice in scene.choices:
-            ok = choice.key not in unreached_choices
-            out.verdicts.append(Verdict("choice", choice.key, "reachable" if ok else never, (), scene.id, str(choice.pos)))
-    for eid, ending in story.endings.items():
-        if eid in endings:
-            e = endings[eid]
-            out.verdicts.append(Verdict("ending", eid, "reachable", tuple(e["path"]), e["scene"], str(ending.pos)))
-        else:
-            scenes = [s.id for s in story.scenes.values() if s.ending == eid]
-            out.verdicts.append(Verdict("ending", eid, never, (), scenes[0] if scenes else "", str(ending.pos)))
-    for d in data.get("dead_ends", []):
-        route = " > ".join(d["path"]) or "(the start)"
-        out.problems.append((d["scene"], f"dead end: scene {d['scene']!r} is no ending and offers no choice (reached by {route})"))
-    if data.get("trapped_states"):
-        route = " > ".join(data.get("trap_path", [])) or "(the start)"
-        last = data["trap_path"][-1].split(".")[0] if data.get("trap_path") else story.start
-        out.problems.append((last, f"{data['trapped_states']:,} states from which no ending can be reached; the nearest after {route}"))
+def quicktest_summary(story: Story, result: Quicktest) -> QuicktestSummary:
+    """Quicktest's findings as the report shows them: a verdict for every scene, choice and ending (with its
+    path), and the other problems it proves, each with the scene it is about."""
+    m = result.method
+    out = QuicktestSummary(result.complete, m.exact_states + m.states, data=result.to_data())
+    for f in (*result.scenes, *result.choices, *result.endings):
+        path = tuple(f.path.choices()) if f.path is not None else ()
+        out.verdicts.append(Verdict(f.kind, f.id, f.verdict, path, f.scene, str(f.pos)))
+    for d in result.found_dead_ends():
+        route = " > ".join(d.path.choices()) if d.path is not None else ""
+        out.problems.append((d.scene, f"dead end: scene {d.scene!r} is no ending and offers no choice (reached by {route or '(the start)'})"))
+    traps = result.traps
+    if traps.verdict == "found":
+        steps = traps.path.steps if traps.path is not None else ()
+        last = steps[-1].target if steps else story.start
+        route = " > ".join(str(s) for s in steps) or "(the start)"
+        out.problems.append((last, f"states from which no ending can be reached; the nearest after {route}"))
     locate = SceneLocator(story)
-    for c in data.get("conditions_always_the_same", []):
-        verdict = "always true" if c["always"] else "never true"
-        out.problems.append(
-            (locate(c["file"], c["line"]), f"{c['file']}:{c['line']}:{c['column']}: {c['role']} {c['condition']!r} is {verdict}")
-        )
+    for c in result.decided_conditions():
+        verdict = "always true" if c.always else "never true"
+        out.problems.append((locate(c.pos.file, c.pos.line), f"{c.pos}: {c.role} {c.source!r} is {verdict}"))
     return out
 
 

@@ -77,7 +77,9 @@ def test_a_click_shows_a_scene_as_text_and_links_lead_to_it(browser: Browser, re
     page.locator("#detail .close").click()
     page.locator('#quicktest a.scene-link[data-scene="gate"]', has_text="gate.fly").click()
     assert panel.locator("h2").inner_text() == HOSTILE
-    assert "quicktest: unreachable" in panel.locator(".choices").inner_text()
+    assert "quicktest: proven unreachable" in panel.locator(".choices").inner_text()
+    row = page.locator('#quicktest tr.unreachable', has_text="gate.fly")
+    assert row.locator("td").nth(2).inner_text() == "proven unreachable"
     # A conditional passage is shown with its condition.
     page.locator("#detail .close").click()
     page.locator('.map[data-map="two"] .node[data-id="road"]').click()

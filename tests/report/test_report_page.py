@@ -14,7 +14,8 @@ from report_helpers import ROOT, qasas, write_report_story
 from game.loader import load_story
 from game.report import figures
 from game.report.page import build_page, page_data
-from game.tools.report import SceneLocator, build_report, quicktest_summary
+from game.tools.quicktest import Settings, quicktest
+from game.tools.report import SceneLocator, build_report, quicktest_summary, run_quicktest
 
 DAGRE_SHA256 = "54a503e346f93ca0bb10abe7999587e037262935687aca45eb4e4b0f64bbb578"  # @dagrejs/dagre 3.1.3
 
@@ -53,10 +54,29 @@ def test_quicktest_verdicts_and_lint_warnings_point_at_their_scenes(report) -> N
     assert "cellar" in warned and "gate" in warned  # 'never reached', and the 'if' that never holds
 
 
-def test_an_incomplete_search_is_undecided_never_unreachable(report) -> None:  # type: ignore[no-untyped-def]
-    data = dict(report.quicktest.data, complete=False)
-    summary = quicktest_summary(report.story, data)
-    assert {v.verdict for v in summary.verdicts} == {"reachable", "undecided"}
+def test_quicktest_in_the_report_runs_with_the_reports_jobs(report) -> None:  # type: ignore[no-untyped-def]
+    shared = run_quicktest(report.story, jobs=2)
+    assert shared.verdicts == report.quicktest.verdicts and shared.complete
+    assert shared.data["method"]["jobs"] == 2
+
+
+def test_what_quicktest_could_not_decide_is_undecided_never_unreachable(report) -> None:  # type: ignore[no-untyped-def]
+    starved = Settings(max_states=1, exact_states=1, runs=1, batch=1, aim_states=1, rounds=1)
+    summary = quicktest_summary(report.story, quicktest(report.story, starved))
+    assert not summary.complete and "undecided" in {v.verdict for v in summary.verdicts}
+    full = {(v.kind, v.id): v.verdict for v in report.quicktest.verdicts}
+    for v in summary.verdicts:
+        assert v.verdict in (full[(v.kind, v.id)], "undecided"), v
+    # And the page says so: an undecided row reads 'undecided', and only proven verdicts read 'proven unreachable'.
+    from dataclasses import replace
+
+    page = build_page(replace(report, quicktest=summary))
+    assert "Some verdicts are <b>undecided</b>" in page
+    rows = re.findall(r'<tr class="(\w+)"><td>(\w+)</td><td>.*?</td><td>([^<]*)</td>', page)
+    shown = {verdict for _, _, verdict in rows}
+    assert ("undecided", "undecided") in {(cls, verdict) for cls, _, verdict in rows}
+    proven = sum(v.verdict == "unreachable" for v in summary.verdicts)
+    assert sum(verdict == "proven unreachable" for _, _, verdict in rows) == proven and shown <= {"reachable", "undecided", "proven unreachable"}
 
 
 def test_a_position_is_located_in_the_scene_written_around_it(report) -> None:  # type: ignore[no-untyped-def]

@@ -73,7 +73,7 @@ def test_several_jobs_give_the_same_report_as_one(tmp_path: Path) -> None:
 
 
 def test_a_worker_that_finds_another_story_says_so(story_dir) -> None:
-    from game.tools.randomtest import StoryChanged
+    from game.tools.workers import StoryChanged
 
     root = story_dir(LOOPY)
     story = load_story(str(root))

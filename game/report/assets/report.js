@@ -128,6 +128,11 @@
     return node;
   }
 
+  // Quicktest's verdicts in the words of the page's verdict tables.
+  function verdictText(verdict) {
+    return verdict === "unreachable" ? "proven unreachable" : verdict;
+  }
+
   function showScene(id) {
     var s = data.scenes[id];
     if (!s) return;
@@ -137,7 +142,7 @@
     add(body, "p", "Chapter: " + s.chapter + (s.ending ? " \u2014 ending: " + s.ending : ""));
     add(body, "p", s.runs === 0 ? "Never reached in " + data.runs + " playthroughs." :
       "Reached in " + s.runs + " of " + data.runs + " playthroughs (" + percent(s.share) + ").");
-    if (s.verdict) add(body, "p", "Quicktest: " + s.verdict.replace("unreachable", "proven unreachable"));
+    if (s.verdict) add(body, "p", "Quicktest: " + verdictText(s.verdict));
     var text = add(body, "div", undefined, "scene-text");
     s.text.forEach(function (passage) {
       var block = add(text, "div", undefined, passage[0] ? "passage conditional" : "passage");
@@ -152,7 +157,7 @@
         add(item, "span", c.label, "label");
         var taken = c.runs === 0 ? "never taken" : "taken in " + percent(c.runs / data.runs) + " of playthroughs" +
           (s.runs ? ", " + percent(c.runs / s.runs) + " of those that reach this scene" : "");
-        add(item, "span", " \u2014 " + taken + (c.verdict && c.verdict !== "reachable" ? "; quicktest: " + c.verdict : ""), "share");
+        add(item, "span", " \u2014 " + taken + (c.verdict && c.verdict !== "reachable" ? "; quicktest: " + verdictText(c.verdict) : ""), "share");
         add(item, "span", " " + c.where, "where");
       });
     }
