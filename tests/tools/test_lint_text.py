@@ -143,6 +143,8 @@ def test_a_passage_indented_into_the_text_above_it_is_caught(story_dir: StoryDir
         """)
     found = [w for w in warnings(root) if "YAML structure" in w]
     assert found == [
-        "scenes.yaml:8:17: the text holds what looks like YAML structure ('- if:'): a passage or key indented too "
-        "far becomes part of the text above it; check its indentation"
+        (
+            "scenes.yaml:8:17: the text holds what looks like YAML structure ('- if:'): a passage or key indented "
+            "too far becomes part of the text above it; check its indentation"
+        )
     ]
