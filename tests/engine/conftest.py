@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from game.engine import Story
-from game.loader import Problem, check_story
+from game.loader import Problem, check_story, shown_path
 
 MANIFEST = """\
 story: {id: t, title: Test Story, start: start}
@@ -49,8 +50,17 @@ def problems(tmp_path: Path) -> Callable[..., list[str]]:
 
     def make(scenes: str, manifest: str = MANIFEST) -> list[str]:
         _, found = load(tmp_path, counter, scenes, manifest)
-        here = f"{tmp_path}/story{counter[0]}/"
-        return [f"{Path(p.file).name}:{p.line}:{p.column}: {p.severity}: {p.message.replace(here, '')}" for p in found]
+        root = tmp_path / f"story{counter[0]}"
+        # Messages name other places as the loader shows paths: relative to the working directory when shorter
+        # (so where the suite runs from decides which spelling appears); both are cut to the file's name.
+        here = [f"{shown_path(str(root))}{os.sep}", f"{root}{os.sep}"]
+
+        def plain(message: str) -> str:
+            for prefix in here:
+                message = message.replace(prefix, "")
+            return message
+
+        return [f"{Path(p.file).name}:{p.line}:{p.column}: {p.severity}: {plain(p.message)}" for p in found]
 
     return make
 
