@@ -264,7 +264,9 @@ class StoryBuilder(NodeReader):
             self.problems.append(Problem(where.file, where.line, where.column, message))
 
         template = compile_text(para.text, self._names, condition, error, locate)
-        found = _STRUCTURE_IN_TEXT.search(para.text)
+        text = para.text
+        # (The plain substring tests run in C; the regex, which tries every position, runs only when one hits.)
+        found = _STRUCTURE_IN_TEXT.search(text) if any(k in text for k in _STRUCTURE_KEYS) else None
         if found is not None:
             where = locate(found.start(1))
             self.problems.append(Problem(
@@ -300,6 +302,7 @@ class StoryBuilder(NodeReader):
 
 # A key of the scene format inside prose: what an over-indented passage or key turns into ("- if: x", "text: |").
 # Narrow on purpose: words a sentence could hold ("the reason: ...") are not matched.
+_STRUCTURE_KEYS = ("- if", "- text", "- id", "text", "result", "goto", "effects", "choices", "passages")
 _STRUCTURE_IN_TEXT = re.compile(
     r"(?:^|\s)(- (?:if|text|id) *: |(?:text|result) *: *[|>][-+]?(?=\s|$)|(?:goto|effects|choices|passages) *:(?=\s|$))"
 )
