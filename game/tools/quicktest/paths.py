@@ -8,7 +8,7 @@ chance from 1 to 99 percent), so a path is played "for some seed"; ``find_seed``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from ...engine import Choice, Condition, Game, State, Story
 from ...engine.game import apply_effects, available_choices
 from ...limits import SEED_MAX
 from .goals import Goals
-from .search import Expander, SearchResult, Step
+from .search import Expander, SearchResult, Step, reading_route
 
 
 @dataclass(slots=True)
@@ -126,22 +126,54 @@ def concretize(story: Story, goals: Goals, exact: Expander, res: SearchResult, s
         report = _Reporter(res, node, reported, see)
 
         observe(goals, exact, scene, values, visited, chosen, report)
-        plan = goals.plans[scene]
-        if plan.scene.ending:
+        if goals.plans[scene].scene.ending:
             continue
-        for cc, o in exact.choices(scene, plan.simple, values, visited, chosen, lambda g: None):
-            if not o:
-                continue
-            ch = cc.plan.choice
-            after = exact.after(cc, values)
-            c2 = chosen | {ch.key}
-            outs, read = exact.routes(cc, after, visited, c2)
-            for site, hold in exact.results(cc, after, visited, c2):
-                report(goals.condition_goal(site, bool(hold)), Step(scene, ch.id, outs[0], ch.routes[outs[0]].target))
-            for site, k, hold in read:
-                taken = k if (hold and k in outs) else next((j for j in outs if j > k), outs[-1])
-                report(goals.condition_goal(site, bool(hold)), Step(scene, ch.id, taken, ch.routes[taken].target))
+        for move in moves(goals, exact, scene, values, visited, chosen, _ignore):
+            for g, step in move.reads:
+                report(g, step)
     return rebuilt
+
+
+def _ignore(g: int) -> None:
+    pass
+
+
+@dataclass(slots=True)
+class Move:
+    """A choice that can be taken in a real state: the values after its effects (the state's own list when it has
+    none), the choices taken once it is, the routes it can take, and the conditions read after its effects (its
+    result text, its routes), each as (goal, the step that reads it)."""
+
+    choice: Choice
+    after: list[Any]
+    chosen: Any
+    routes: list[int]
+    reads: list[tuple[int, Step]]
+
+
+def moves(
+    goals: Goals, exact: Expander, scene: str, values: Any, visited: Any, chosen: Any, see: Callable[[int], Any],
+    reads: bool = True,
+) -> Iterator[Move]:
+    """Every choice that can be taken in a real state (not an ending), observing the conditions read as the
+    choices are shown; ``reads``: work out what each reads after its effects (else ``Move.reads`` is empty)."""
+    plan = goals.plans[scene]
+    for cc, can in exact.choices(scene, plan.simple, values, visited, chosen, see):
+        if not can:
+            continue
+        ch = cc.plan.choice
+        after = exact.after(cc, values)
+        c2 = chosen | {ch.key}
+        outs, read = exact.routes(cc, after, visited, c2)
+        found: list[tuple[int, Step]] = []
+        if reads:
+            first = outs[0]
+            for site, hold in exact.results(cc, after, visited, c2):
+                found.append((goals.condition_goal(site, bool(hold)), Step(scene, ch.id, first, ch.routes[first].target)))
+            for site, k, hold in read:
+                taken = reading_route(k, bool(hold), outs)
+                found.append((goals.condition_goal(site, bool(hold)), Step(scene, ch.id, taken, ch.routes[taken].target)))
+        yield Move(ch, after, c2, outs, found)
 
 
 class _Reporter:

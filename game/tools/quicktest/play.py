@@ -7,10 +7,12 @@ over small views (``Guide``): it drops a state from which some view says the goa
 from the state nearest the goal by the farthest of their distances (best-first), or keeps a random sample of each
 layer (a randomized beam), as each finds goals the other misses. Views are over-approximations, so a successor
 they rule out can never lead to the goal; several small views steer almost as well as their product at a
-fraction of its size (the pattern databases of directed model checking). A goal that compares one value with a
-number is sought first by branch and bound (``_Aim.descend``): nearest value first, and of the states that agree on
-the goal's cone of influence (what decides where play goes, and the goal's own condition) only the Pareto-best by
-that value are kept, so a rare extreme of a meter is found in a few thousand states instead of a product of flags.
+fraction of its size (the pattern databases of directed model checking). Every goal is sought first by a descent
+(``_Aim.descend``): nearest first by the goal's branch distance (``distance``: how far the values are from the
+conditions on the way into its scene and its own), one state per projection onto the goal's cone of influence
+(what decides where play goes, and the goal's own condition); for a goal that compares one value with a number,
+only the Pareto-best by that value, so a rare extreme of a meter is found in a few thousand states instead of a
+product of flags. The descent draws nothing at random: a goal costs the same whatever seed random play had.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from ...engine import Game, Story
 from ...engine.chance import roll
 from ...engine.conditions import Unary
 from ...engine.game import apply_effects
+from .distance import NEGATE, Distance
 from .goals import Goals
 from .keys import StateKey, comparison
-from .paths import observe
-from .search import Compiled, Expander, SearchResult, Step
+from .paths import moves, observe
+from .search import Compiled, Expander, SearchResult, Step, trace
 
 Record = Callable[[int, list[Step], int | None], object]
 """Called with (goal, path, seed that plays it or None) for every goal observed on the way."""
@@ -217,14 +220,11 @@ class Guide:
         return UNREACHABLE if node is None else self.distance[node]
 
 
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-
-
 @dataclass(frozen=True, slots=True)
 class Objective:
     """A condition goal of the form ``value op constant`` (as read: a goal that it comes out false negates it),
-    searched for as an optimisation: how far a value is from making it hold (``gap``), and which way is better
-    (``sign`` -1: smaller values are nearer, +1: larger, 0: neither, for ``==`` and ``!=``)."""
+    searched for as an optimisation: which way is better (``sign`` -1: smaller values, +1: larger, 0: neither, for
+    ``==`` and ``!=``)."""
 
     slot: int
     op: str
@@ -247,26 +247,30 @@ class Objective:
         slot = goals.slot_of.get(name)
         if slot is None or isinstance(goals.story.defaults[slot], bool):
             return None
-        return cls(slot, op if outcome else _NEGATE[op], c)
+        return cls(slot, op if outcome else NEGATE[op], c)
 
     @property
     def sign(self) -> int:
         return -1 if self.op in ("<", "<=") else 1 if self.op in (">", ">=") else 0
 
-    def gap(self, value: int) -> int:
-        """How far ``value`` is from making the condition hold (0: it holds)."""
-        op, c = self.op, self.constant
-        if op == "<":
-            return max(0, value - c + 1)
-        if op == "<=":
-            return max(0, value - c)
-        if op == ">":
-            return max(0, c + 1 - value)
-        if op == ">=":
-            return max(0, c - value)
-        if op == "==":
-            return abs(value - c)
-        return 0 if value != c else 1
+
+def same_states(goals: Goals, goal: int) -> tuple[frozenset[tuple[str, str]], Objective] | None:
+    """For a goal ``value op constant`` read before any choice is taken (as a scene is entered, or as a choice is
+    shown): where it is read, and its objective. Goals written differently that hold in the same states share it
+    (``civilians >= 50`` read as false, ``civilians < 50`` read as true, in one scene). None for any other goal."""
+    objective = Objective.of(goals, goal)
+    if objective is None or goals.goals[goal].after:
+        return None
+    site = goals.goals[goal].site
+    places: set[tuple[str, str]] = set()
+    for sid, plan in goals.plans.items():
+        if any(i == site for _, i in plan.entry):
+            places.add((sid, "entered"))
+        for cp in plan.choices:
+            for role, i in (("if", cp.visible_site), ("requires", cp.enabled_site), *(("label", i) for _, i in cp.labels)):
+                if i == site:
+                    places.add((cp.choice.key, role))
+    return frozenset(places), objective
 
 
 RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]
@@ -296,36 +300,25 @@ class _Aim:
     def expand(self, state: RealState, path: list[Step] | None) -> tuple[list[Step] | None, list[tuple[int, Any, RealState, Step]]]:
         """Whether the goal holds here (then the rest of the path to it, after ``path``: nothing, or the choice
         that reads it), else the successors the guides allow, each as (distance, exact key, state, step)."""
-        goals, exact, story = self.goals, self.exact, self.story
+        goals, story = self.goals, self.story
         scene, values, visited, chosen, masks = state
         self.hit = False
-        observe(goals, exact, scene, values, visited, chosen, self.see)
+        observe(goals, self.exact, scene, values, visited, chosen, self.see)
         if self.hit:
             return (path or []), []
-        plan = goals.plans[scene]
         out: list[tuple[int, Any, RealState, Step]] = []
-        if plan.scene.ending:
+        if goals.plans[scene].scene.ending:
             return None, out
         guides, keys = self.guides, self.keys
-        for cc, o in exact.choices(scene, plan.simple, values, visited, chosen, self.see):
-            if not o:
-                continue
-            ch = cc.plan.choice
-            after = exact.after(cc, values)
-            c2 = chosen | {ch.key}
-            outs, read = exact.routes(cc, after, visited, c2)
-            if self.after_goal:
-                for site, hold in exact.results(cc, after, visited, c2):
-                    if goals.condition_goal(site, bool(hold)) == self.goal:
-                        return (path or []) + [Step(scene, ch.id, outs[0], ch.routes[outs[0]].target)], []
-                for site, k, hold in read:
-                    if goals.condition_goal(site, bool(hold)) == self.goal:
-                        taken = k if (hold and k in outs) else next((j for j in outs if j > k), outs[-1])
-                        return (path or []) + [Step(scene, ch.id, taken, ch.routes[taken].target)], []
-            for k in outs:
+        for move in moves(goals, self.exact, scene, values, visited, chosen, self.see, self.after_goal):
+            for g, step in move.reads:
+                if g == self.goal:
+                    return (path or []) + [step], []
+            ch = move.choice
+            for k in move.routes:
                 nxt = ch.routes[k].target
                 enter = story.scenes[nxt].on_enter
-                nv = list(after)
+                nv = list(move.after)
                 if enter:
                     apply_effects(story, enter, nv)
                 nmasks = tuple(
@@ -334,7 +327,7 @@ class _Aim:
                 d = max((g.to_goal(nxt, nv, *m) for g, m in zip(guides, nmasks[1:len(guides) + 1])), default=0)
                 if d < UNREACHABLE:
                     kk = keys[0].key_of(nxt, nv, *nmasks[0])
-                    out.append((d, kk, (nxt, nv, visited | {nxt}, c2, nmasks), Step(scene, ch.id, k, nxt)))
+                    out.append((d, kk, (nxt, nv, visited | {nxt}, move.chosen, nmasks), Step(scene, ch.id, k, nxt)))
         return None, out
 
     def best_first(self, budget: int, rand: Random) -> list[Step] | None:
@@ -353,37 +346,40 @@ class _Aim:
                     heappush(heap, (d, rand.random(), tree.add(node, state, step)))
         return None
 
-    def descend(self, objective: Objective, budget: int, rand: Random) -> list[Step] | None:
-        """Branch and bound toward a condition ``value op constant``: take the state whose value is nearest to
-        making it hold next (then the guides' distance, then at random), and keep a state only if its value is
-        better than every state kept with the same projection onto the goal's cone of influence (``cone``: what
-        decides where play can go and the goal's own conditions), all else being equal (its value left out): the
-        Pareto-best states. ``budget`` states at most."""
+    def descend(self, distance: Distance, objective: Objective | None, budget: int) -> list[Step] | None:
+        """Best-first by the goal's distance (``distance``: nearest to holding first, then the guides' distance,
+        then the state found first), keeping one state per projection onto the goal's cone of influence
+        (``cone``: what decides where play can go, and the goal's own conditions). A goal ``value op constant``
+        (``objective``) leaves its value out of the projection and keeps a state only if its value is better than
+        every state kept with the same projection: the Pareto-best states, so a rare extreme of a meter is found
+        in a few thousand states instead of a product of flags. No chance is involved: the same goal gets the
+        same search every run. ``budget`` states at most."""
         cone = self.cone
         assert cone is not None
-        slot, sign = objective.slot, objective.sign
+        slot, sign = (objective.slot, objective.sign) if objective is not None else (-1, 0)
         tree = _Tree(self.start)
         best: dict[Any, int] = {}
-        heap: list[tuple[int, int, float, int]] = [(0, 0, 0.0, 0)]
+        heap: list[tuple[float, int, int]] = [(0.0, 0, 0)]
         while heap and len(tree.states) < budget:
-            _, _, _, node = heappop(heap)
+            node = heappop(heap)[2]
             found, successors = self.expand(tree.states[node], None)
             if found is not None:
                 return tree.path(node) + found
             for d, _, state, step in successors:
-                values = state[1]
-                value = values[slot]
+                scene, values, visited, chosen, masks = state
+                value = values[slot] if sign else 0
                 if sign:
                     projected = list(values)
                     projected[slot] = 0
                 else:
                     projected = values
-                pk = cone.key_of(state[0], projected, *state[4][-1])
+                pk = cone.key_of(scene, projected, *masks[-1])
                 old = best.get(pk)
-                if old is not None and (sign == 0 or (value - old) * sign <= 0):
+                if old is not None and (value - old) * sign <= 0:
                     continue
                 best[pk] = value
-                heappush(heap, (objective.gap(value), d, rand.random(), tree.add(node, state, step)))
+                child = tree.add(node, state, step)  # in the order found: the tie-break, so no seed is needed
+                heappush(heap, (distance(values, visited, chosen), d, child))
         return None
 
     def beam(self, width: int, budget: int, rand: Random) -> list[Step] | None:
@@ -423,27 +419,23 @@ class _Tree:
         return len(self.states) - 1
 
     def path(self, node: int) -> list[Step]:
-        steps: list[Step] = []
-        while node > 0:
-            step = self.via[node]
-            assert step is not None
-            steps.append(step)
-            node = self.parent[node]
-        steps.reverse()
-        return steps
+        return trace(self.parent, self.via, node)
 
 
 def aimed(
     story: Story, goals: Goals, exact: Expander, exact_key: StateKey, goal: int, guides: list[Guide], budget: int,
-    seed: int, cone: StateKey | None = None,
+    distance: Distance, cone: StateKey,
 ) -> list[Step] | None:
     """Search real states for ``goal``, pruned by ``guides`` (a state some guide rules out can never lead to the
-    goal) and steered by them: best-first, then a randomized beam of 100 states a layer, then one of 400 (each
-    finds goals the others miss), each within ``budget`` states. Returns the first path found, or None. Chance routes go
-    whichever way the search picks (``find_seed`` then finds a seed)."""
+    goal) and steered by them and by the goal's ``distance`` (``_Aim.descend``, over states told apart by
+    ``cone``); then best-first by the guides alone, then a randomized beam of 100 states a layer, then one of 400
+    (each finds goals the others miss), each within ``budget`` states. Returns the first path found, or None.
+    The same goal gets the same search whatever seed random play had: the descent draws nothing at random, and
+    the others draw from the goal's own number. Chance routes go whichever way the search picks (``find_seed``
+    then finds a seed)."""
     aim = _Aim(story, goals, exact, exact_key, goal, guides, cone)
-    rand = Random(seed)
-    objective = Objective.of(goals, goal) if cone is not None else None
-    if objective is not None and (path := aim.descend(objective, budget, rand)) is not None:
+    path = aim.descend(distance, Objective.of(goals, goal), budget)
+    if path is not None:
         return path
+    rand = Random(goal)
     return aim.best_first(budget, rand) or aim.beam(100, budget, rand) or aim.beam(400, budget, rand)

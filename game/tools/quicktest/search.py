@@ -59,14 +59,7 @@ class SearchResult:
     hits: dict[int, list[int]] = field(default_factory=dict)  # watched goal -> every node where it is observed
 
     def path(self, node: int) -> list[Step]:
-        steps: list[Step] = []
-        while node > 0:
-            step = self.via[node]
-            assert step is not None
-            steps.append(step)
-            node = self.parent[node]
-        steps.reverse()
-        return steps
+        return trace(self.parent, self.via, node)
 
     def witness(self, goal: int) -> list[Step] | None:
         """The search's path to a goal it observed (None if it did not)."""
@@ -86,6 +79,25 @@ class SearchResult:
             found = self.length(goal)
             return found if self.drop_depth < 0 else min(found, self.drop_depth + after)
         return 10**9 if self.drop_depth < 0 else self.drop_depth + after
+
+
+def trace(parent: list[int], via: list[Step | None], node: int) -> list[Step]:
+    """The steps from the start (node 0) to ``node`` of a search tree kept as each node's parent and the step that
+    reached it."""
+    steps: list[Step] = []
+    while node > 0:
+        step = via[node]
+        assert step is not None
+        steps.append(step)
+        node = parent[node]
+    steps.reverse()
+    return steps
+
+
+def reading_route(k: int, holds: bool, outs: list[int]) -> int:
+    """The route taken by a path that reads route ``k``'s condition as ``holds`` (``outs``: the routes the choice
+    can take): route ``k`` itself if it applies, else the next one that can."""
+    return k if (holds and k in outs) else next((j for j in outs if j > k), outs[-1])
 
 
 class Context:
@@ -375,9 +387,7 @@ def _search(
                     _see_after(seen, goals, node, site, hold, _step(steps, scene_id, cp, outs[0]), hits)
                 for site, k, hold in read:
                     for o in (True, False) if hold is None else (hold,):
-                        # A path that reads this route: the route itself if it applies, else the next possible.
-                        taken = k if (o and k in outs) else next((j for j in outs if j > k), outs[-1])
-                        _see_after(seen, goals, node, site, o, _step(steps, scene_id, cp, taken), hits)
+                        _see_after(seen, goals, node, site, o, _step(steps, scene_id, cp, reading_route(k, o, outs)), hits)
             ncho = cho | cho_bit.get(ch.key, 0)
             for k in outs:
                 target = ch.routes[k].target

@@ -12,8 +12,10 @@ paths and searches over small views to prove the rest (counterexample-guided abs
    if it holds it is a shortest path.
 5. **Aimed play**: a best-first search over real states toward the goal, steered and pruned by searches over
    one small view per condition that bears on it (its own, and those on the ways into its scene). Any of those
-   searches that never reaches the goal proves it unreachable too. A goal ``value op constant`` is first sought
-   as an optimum, over states projected to the gates view and its own conditions (``play.Objective``).
+   searches that never reaches the goal proves it unreachable too. It is first sought nearest first by its
+   branch distance (``distance``), over states projected to the gates view and its own conditions; a goal
+   ``value op constant`` as an optimum (``play.Objective``). Goals that hold in the same states (``civilians >= 50``
+   read as false, ``civilians < 50`` read as true, in one scene) share one search.
 6. **Refinement** for what is still open: when a view's path failed for real, the condition that stopped it
    joins the view and the search runs again, until the goal is decided or the view outgrows ``max_states``.
 7. Last, if anything is still open, one search of everything that decides where play goes (every value and
@@ -25,17 +27,18 @@ as tasks (``work``): the batches of a wave, and the goals grouped by their first
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 
 from ...engine import Condition, Story
 from ..analysis import Interval, analyse
 from .book import Book, Entry
+from .distance import Distances
 from .goals import Goals
 from .keys import Shapes
 from .logic import EXACT, NOTHING, View
 from .paths import check_path, concretize
-from .play import Guide, Objective, aimed, cover
+from .play import Guide, aimed, cover, same_states
 from .search import Context, Expander, SearchResult, Step, search
 from .work import Workers
 
@@ -295,17 +298,27 @@ class Solver:
                     if not self.book.known(g):
                         guides.setdefault(g, []).append(Guide.of(res, key, g))
         exact_key = self.ctx.key(EXACT)
-        s = self.settings
+        distances = Distances(self.story, self.goals)
+        missed: set[Hashable] = set()  # goals aimed at in vain, by the states they hold in (``same_states``)
         for g in goals:
             if self.book.known(g):
                 continue
+            twins = same_states(self.goals, g)
+            if twins is not None and twins in missed:
+                continue  # the same states were sought for another goal, with the same search
             self.aimed += 1
-            cone = self.ctx.key(self.gates_view([g]) or EXACT) if Objective.of(self.goals, g) else None
-            path = aimed(self.story, self.goals, self.exact, exact_key, g, guides.get(g, []), s.aim_states, s.seed + g, cone)
-            if path is not None:
-                rep = check_path(self.story, self.goals, self.exact, path)
-                for h, n in sorted(rep.reached.items()):
-                    self.book.offer(h, path[:n], None, "play aimed at it")
+            cone = self.ctx.key(self.gates_view([g]) or EXACT)
+            path = aimed(
+                self.story, self.goals, self.exact, exact_key, g, guides.get(g, []), self.settings.aim_states,
+                distances.of(g), cone,
+            )
+            if path is None:
+                if twins is not None:
+                    missed.add(twins)
+                continue
+            rep = check_path(self.story, self.goals, self.exact, path)
+            for h, n in sorted(rep.reached.items()):
+                self.book.offer(h, path[:n], None, "play aimed at it")
 
     def guide_views(self, g: int) -> list[View]:
         """Small views that bear on ``g``: each value (and the facts) read by a condition that decides it or
