@@ -16,28 +16,17 @@ import time
 from collections.abc import Callable
 
 from ...engine import Story
+from . import model
 from .findings import Findings
-from .model import (
-    REACHABLE,
-    UNDECIDED,
-    UNREACHABLE,
-    ConditionFinding,
-    DeadEnd,
-    Finding,
-    Method,
-    Path,
-    Quicktest,
-    Traps,
-)
+from .model import *  # the results' data model is public: model.__all__ says what it is
+from .model import Method, Path, Quicktest, Traps
 from .paths import find_seed
 from .search import Step
 from .solve import Settings, Solver
 from .traps import exact_traps, loops, trap_search, traps_verdict
 
-__all__ = [
-    "REACHABLE", "UNDECIDED", "UNREACHABLE", "ConditionFinding", "DeadEnd", "Finding", "Method", "Path",
-    "Quicktest", "Settings", "Step", "Traps", "find_seed", "quicktest",
-]
+__all__ = ["Settings", "Step", "find_seed", "quicktest"]
+__all__ += model.__all__
 
 
 def quicktest(story: Story, settings: Settings | None = None, progress: Callable[[str], None] | None = None) -> Quicktest:

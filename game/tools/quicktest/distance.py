@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...engine import Story
+from ...engine import Choice, Story
 from ...engine.conditions import Binary, Call, Name, Node, Unary, compile_node
+from ...engine.game import apply_effects
 from .goals import Goals
 
 Distance = Callable[[Any, Any, Any], float]
@@ -102,18 +103,33 @@ class Distances:
         self._setters = {k: list(ways.values()) for k, ways in setters.items()}
 
     def of(self, g: int) -> Distance:
-        """The distance of goal ``g``: from entering its scene and its conditions coming out as it says."""
+        """The distance of goal ``g``: from entering its scene and its conditions coming out as it says (a
+        condition read after a choice's effects, on the values those effects leave)."""
         goal = self.goals.goals[g]
         parts: list[Part] = []
         choice = next((ch for ch in self.story.scenes[goal.scene].choices if ch.key == goal.choice), None)
         if goal.kind == "condition":
             site = self.goals.sites[goal.site]
-            parts.append((site.condition.node, goal.outcome))
             if choice is not None and choice.visible_if is not None and site.role != "if":
                 parts.append((choice.visible_if.node, True))  # read only where the choice is shown
+            if goal.after and choice is not None and choice.effects:
+                return _sum([self._reach(goal.scene, parts, chain=True), self._after(choice, site.condition.node, goal.outcome)])
+            parts.append((site.condition.node, goal.outcome))
         elif goal.kind == "choice" and choice is not None:
             parts += [(c.node, True) for c in (choice.visible_if, choice.enabled_if) if c is not None]
         return self._reach(goal.scene, parts, chain=True)
+
+    def _after(self, choice: Choice, node: Node, want: bool) -> Distance:
+        """How far ``node`` is from coming out ``want`` once ``choice`` is taken (on the values after its effects)."""
+        story, effects, key = self.story, choice.effects, choice.key
+        own = self._part(node, want, chain=True)
+
+        def after(v: Any, s: Any, c: Any) -> float:
+            out = list(v)
+            apply_effects(story, effects, out)
+            return own(out, s, c | {key})
+
+        return after
 
     def _reach(self, scene: str, parts: list[Part], chain: bool) -> Distance:
         """From entering ``scene`` with ``parts`` holding there."""

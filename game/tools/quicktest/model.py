@@ -16,6 +16,11 @@ from typing import Any
 from ...engine import Pos
 from .search import Step
 
+__all__ = [  # the package's public API re-exports these (``quicktest/__init__``)
+    "REACHABLE", "UNDECIDED", "UNREACHABLE", "ConditionFinding", "DeadEnd", "Finding", "Method", "Path", "Quicktest",
+    "Traps",
+]
+
 REACHABLE = "reachable"
 UNREACHABLE = "unreachable"
 UNDECIDED = "undecided"

@@ -17,7 +17,7 @@ product of flags. The descent draws nothing at random: a goal costs the same wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from random import Random
@@ -273,6 +273,10 @@ def same_states(goals: Goals, goal: int) -> tuple[frozenset[tuple[str, str]], Ob
     return frozenset(places), objective
 
 
+Searching = Generator[None, None, list[Step] | None]
+"""A search over real states run a state at a time: it yields after each state it expands, and returns the path
+it found (None: none within its budget)."""
+
 RealState = tuple[str, list[Any], frozenset[str], frozenset[str], tuple[tuple[int, int], ...]]
 """(scene, values, visited, chosen, fact masks for each key in use)."""
 
@@ -330,7 +334,7 @@ class _Aim:
                     out.append((d, kk, (nxt, nv, visited | {nxt}, move.chosen, nmasks), Step(scene, ch.id, k, nxt)))
         return None, out
 
-    def best_first(self, budget: int, rand: Random) -> list[Step] | None:
+    def best_first(self, budget: int, rand: Random) -> Searching:
         """Take the state the guides put nearest the goal next (ties at random), ``budget`` states at most."""
         tree = _Tree(self.start)
         seen_keys: set[Any] = set()
@@ -344,9 +348,10 @@ class _Aim:
                 if kk not in seen_keys:
                     seen_keys.add(kk)
                     heappush(heap, (d, rand.random(), tree.add(node, state, step)))
+            yield
         return None
 
-    def descend(self, distance: Distance, objective: Objective | None, budget: int) -> list[Step] | None:
+    def descend(self, distance: Distance, objective: Objective | None, budget: int) -> Searching:
         """Best-first by the goal's distance (``distance``: nearest to holding first, then the guides' distance,
         then the state found first), keeping one state per projection onto the goal's cone of influence
         (``cone``: what decides where play can go, and the goal's own conditions). A goal ``value op constant``
@@ -357,6 +362,9 @@ class _Aim:
         cone = self.cone
         assert cone is not None
         slot, sign = (objective.slot, objective.sign) if objective is not None else (-1, 0)
+        # The value left out of the projection is replaced by its value at the start: one the cone's key knows
+        # (its tables cover the values play can reach, which 0 may not be).
+        stand_in = self.start[1][slot] if sign else 0
         tree = _Tree(self.start)
         best: dict[Any, int] = {}
         heap: list[tuple[float, int, int]] = [(0.0, 0, 0)]
@@ -370,7 +378,7 @@ class _Aim:
                 value = values[slot] if sign else 0
                 if sign:
                     projected = list(values)
-                    projected[slot] = 0
+                    projected[slot] = stand_in
                 else:
                     projected = values
                 pk = cone.key_of(scene, projected, *masks[-1])
@@ -380,9 +388,10 @@ class _Aim:
                 best[pk] = value
                 child = tree.add(node, state, step)  # in the order found: the tie-break, so no seed is needed
                 heappush(heap, (distance(values, visited, chosen), d, child))
+            yield
         return None
 
-    def beam(self, width: int, budget: int, rand: Random) -> list[Step] | None:
+    def beam(self, width: int, budget: int, rand: Random) -> Searching:
         """Breadth first, keeping ``width`` states of each layer drawn at random from those the guides allow
         (``budget`` states at most in all): a population of playthroughs, less greedy than best-first, so a goal
         that needs an early turn is found."""
@@ -398,6 +407,7 @@ class _Aim:
                 for _, kk, child, step in successors:
                     if kk not in nxt:
                         nxt[kk] = (node, child, step)
+                yield
             candidates = list(nxt.values())
             rand.shuffle(candidates)
             layer = [tree.add(parent, child, step) for parent, child, step in candidates[:width]]
@@ -427,15 +437,34 @@ def aimed(
     distance: Distance, cone: StateKey,
 ) -> list[Step] | None:
     """Search real states for ``goal``, pruned by ``guides`` (a state some guide rules out can never lead to the
-    goal) and steered by them and by the goal's ``distance`` (``_Aim.descend``, over states told apart by
-    ``cone``); then best-first by the guides alone, then a randomized beam of 100 states a layer, then one of 400
-    (each finds goals the others miss), each within ``budget`` states. Returns the first path found, or None.
-    The same goal gets the same search whatever seed random play had: the descent draws nothing at random, and
-    the others draw from the goal's own number. Chance routes go whichever way the search picks (``find_seed``
-    then finds a seed)."""
+    goal) and steered by them: a descent by the goal's ``distance`` over states told apart by ``cone``
+    (``_Aim.descend``), best-first by the guides alone, and randomized beams of 100 and of 400 states a layer,
+    each within ``budget`` states, run side by side (``race``): each finds goals the others miss, and a goal one
+    of them is misled about costs a few times what the one that finds it spends. Returns the first path found, or
+    None. The same goal gets the same search whatever seed random play had (what is drawn at random is drawn
+    from the goal's own number). Chance routes go whichever way the search picks (``find_seed`` then finds a
+    seed)."""
     aim = _Aim(story, goals, exact, exact_key, goal, guides, cone)
-    path = aim.descend(distance, Objective.of(goals, goal), budget)
-    if path is not None:
-        return path
     rand = Random(goal)
-    return aim.best_first(budget, rand) or aim.beam(100, budget, rand) or aim.beam(400, budget, rand)
+    return race([
+        aim.descend(distance, Objective.of(goals, goal), budget),
+        aim.best_first(budget, rand),
+        aim.beam(100, budget, rand),
+        aim.beam(400, budget, rand),
+    ])
+
+
+def race(searches: list[Searching]) -> list[Step] | None:
+    """Run ``searches`` a state at a time each, in turn, until one finds a path (returned) or all are spent (None)."""
+    live = list(searches)
+    while live:
+        for search in list(live):
+            try:
+                next(search)
+            except StopIteration as done:
+                if done.value is not None:
+                    for other in live:
+                        other.close()
+                    return done.value
+                live.remove(search)
+    return None

@@ -28,11 +28,11 @@ as tasks (``work``): the batches of a wave, and the goals grouped by their first
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...engine import Condition, Story
 from ..analysis import Interval, analyse
-from .book import Book, Entry
+from .book import Book
 from .distance import Distances
 from .goals import Goals
 from .keys import Shapes
@@ -40,7 +40,7 @@ from .logic import EXACT, NOTHING, View
 from .paths import check_path, concretize
 from .play import Guide, aimed, cover, same_states
 from .search import Context, Expander, SearchResult, Step, search
-from .work import Workers
+from .work import Answer, Workers
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +75,16 @@ class Solver:
     exact: Expander
     book: Book
     say: Progress
-    searches: int = 0
-    states: int = 0
+    # The states of each view searched or reused here and in the tasks taken: the report counts each view once,
+    # so its figures are the same however the tasks were shared out between processes.
+    viewed: dict[View, int] = field(default_factory=dict)
     aimed: int = 0
     runs: int = 0
     exact_result: SearchResult | None = None
     gates_result: SearchResult | None = None
+    # Goals every search that keeps its edges watches: all those being decided, so that one search of a view
+    # serves as the guide of every goal that needs it, whichever task asks first.
+    watching: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, story: Story, settings: Settings, say: Progress) -> Solver:
@@ -94,14 +98,23 @@ class Solver:
         """A solver for one task: this one's story, with a book of its own that logs what it learns."""
         return Solver(self.story, self.settings, self.goals, self.ctx, self.exact, Book(self.goals, logged=True), _quiet)
 
-    def take(self, answers: Iterable[tuple[list[Entry], dict[str, int]]]) -> bool:
+    @property
+    def searches(self) -> int:
+        """The views searched (each once, however many tasks used its search)."""
+        return len(self.viewed)
+
+    @property
+    def states(self) -> int:
+        """The states those searches kept, in all."""
+        return sum(self.viewed.values())
+
+    def take(self, answers: Iterable[Answer]) -> bool:
         """Learn what tasks learned, in their order. True if anything was new."""
         new = False
         for log, counts in answers:
             new |= self.book.replay(log)
             self.runs += counts["runs"]
-            self.searches += counts["searches"]
-            self.states += counts["states"]
+            self.viewed.update(counts["viewed"])
             self.aimed += counts["aimed"]
         return new
 
@@ -144,10 +157,12 @@ class Solver:
         graph = self.searched(NOTHING)
         self.take_tree(graph)
         groups: dict[View, list[int]] = {}
-        for g in self.open(needed):
+        opened = self.open(needed)
+        for g in opened:
             groups.setdefault(self.first_view(g), []).append(g)
-        self.say(f"deciding {sum(map(len, groups.values()))} goals in {len(groups)} groups")
-        self.take(workers.map([("decide", tuple(gs)) for _, gs in sorted(groups.items(), key=lambda kv: (kv[0].size(), kv[1]))]))
+        self.say(f"deciding {len(opened)} goals in {len(groups)} groups")
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0].size(), kv[1]))
+        self.take(workers.map([("decide", tuple(gs), tuple(opened)) for _, gs in ordered]))
         still = self.open(needed)
         if still:
             self.say("searching everything that decides where play goes")
@@ -237,12 +252,13 @@ class Solver:
         later call that needs no more reuses one (an incomplete search is as incomplete whatever it watches).
         Either way the book takes what it shows, so what a task learns never depends on what ran before it."""
         results = self.ctx.results
+        if keep_edges:
+            watch |= self.watching
         found = results.get(view)
         if found is None or (found.complete and not ((found.index or not keep_edges) and watch <= found.hits.keys())):
             found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)
-            self.searches += 1
-            self.states += found.states
             results[view] = found
+        self.viewed[view] = found.states
         self.book.take_search(found, _how(self.story, view))
         return found
 

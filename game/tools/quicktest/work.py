@@ -18,9 +18,10 @@ from .book import Entry
 if TYPE_CHECKING:
     from .solve import Settings, Solver
 
-# A task: ("play", first seed, runs, goals wanted) or ("decide", goals). Its answer: (log, counts).
+# A task: ("play", first seed, runs, goals wanted) or ("decide", goals, every goal being decided). Its answer:
+# (log, counts).
 Task = tuple[Any, ...]
-Answer = tuple[list[Entry], dict[str, int]]
+Answer = tuple[list[Entry], dict[str, Any]]
 
 
 def perform(solver: Solver, task: Task) -> Answer:
@@ -31,10 +32,11 @@ def perform(solver: Solver, task: Task) -> Answer:
         _, first, runs, wanted = task
         sub.play_batch(first, runs, frozenset(wanted))
     else:
-        _, goals = task
+        _, goals, watching = task
+        sub.watching = frozenset(watching)
         sub.decide(list(goals))
     assert sub.book.log is not None
-    return sub.book.log, {"runs": sub.runs, "searches": sub.searches, "states": sub.states, "aimed": sub.aimed}
+    return sub.book.log, {"runs": sub.runs, "viewed": sub.viewed, "aimed": sub.aimed}
 
 
 class Workers:
