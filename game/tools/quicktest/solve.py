@@ -82,9 +82,10 @@ class Solver:
     runs: int = 0
     exact_result: SearchResult | None = None
     gates_result: SearchResult | None = None
-    # Goals every search that keeps its edges watches: all those being decided, so that one search of a view
-    # serves as the guide of every goal that needs it, whichever task asks first.
-    watching: frozenset[int] = frozenset()
+    # The goals each view's search watches when it keeps its edges: of all the goals being decided, those it
+    # guides (``watch_for``), so that one search of a view serves every goal that needs it, whichever task asks
+    # first.
+    watching: dict[View, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, story: Story, settings: Settings, say: Progress) -> Solver:
@@ -234,6 +235,14 @@ class Solver:
             wider = grown
             todo = [g for g in grown if not self.book.known(g)]
 
+    def watch_for(self, goals: Iterable[int]) -> None:
+        """Let each view's search watch every one of ``goals`` it can guide: its first view or a guide view."""
+        plan: dict[View, set[int]] = {}
+        for g in goals:
+            for view in (self.first_view(g), *self.guide_views(g)):
+                plan.setdefault(view, set()).add(g)
+        self.watching = {view: frozenset(gs) for view, gs in plan.items()}
+
     def first_view(self, g: int) -> View:
         return NOTHING.widened(*self.goals.decides[g])
 
@@ -253,7 +262,7 @@ class Solver:
         Either way the book takes what it shows, so what a task learns never depends on what ran before it."""
         results = self.ctx.results
         if keep_edges:
-            watch |= self.watching
+            watch |= self.watching.get(view, frozenset())
         found = results.get(view)
         if found is None or (found.complete and not ((found.index or not keep_edges) and watch <= found.hits.keys())):
             found = search(self.ctx, view, self.settings.max_states, keep_edges=keep_edges, watch=watch)

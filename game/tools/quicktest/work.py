@@ -33,7 +33,7 @@ def perform(solver: Solver, task: Task) -> Answer:
         sub.play_batch(first, runs, frozenset(wanted))
     else:
         _, goals, watching = task
-        sub.watching = frozenset(watching)
+        sub.watch_for(watching)
         sub.decide(list(goals))
     assert sub.book.log is not None
     return sub.book.log, {"runs": sub.runs, "viewed": sub.viewed, "aimed": sub.aimed}
