@@ -206,14 +206,14 @@ def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: st
     samples: dict[str, list[dict[str, Any]]] = {"bare": [], "cold": [], "warm": [], "miss": []}
     for run in range(max(settings.runs, 1)):
         samples["bare"].append(run_json(worker_command("load", "bare", root), env))
-        samples["cold"].append(run_json(worker_command("load", "story", root), cold_env))
+        samples["cold"].append(run_json(worker_command("load", "read", root), cold_env))
         if warm:
             hit = run_json(worker_command("load", "story", root), env)
             if not hit.get("cache", {}).get("hits"):
                 raise BenchError(f"the warm load of {root} did not come from the cache: {hit.get('cache')}")
             samples["warm"].append(hit)
             empty = {**env, "QASAS_CACHE": os.path.join(tmp, f"empty-cache-{key}-{run}")}
-            miss = run_json(worker_command("load", "story", root), empty)
+            miss = run_json(worker_command("load", "read", root), empty)
             if miss.get("cache", {}).get("stores") != 1:
                 raise BenchError(f"the first load of {root} did not write the cache: {miss.get('cache')}")
             samples["miss"].append(miss)
