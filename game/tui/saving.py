@@ -97,8 +97,9 @@ def ask_slot(app: QasasApp) -> None:
     app.push_screen(SaveScreen(app.store, app.story.id), app.save_slot)
 
 
-def autosave(app: QasasApp) -> None:
-    """Autosave the session; a failure is a warning (once per distinct reason), never a crash."""
+def autosave(app: QasasApp, *, quiet: bool = False) -> None:
+    """Autosave the session; a failure is a warning (once per distinct reason; ``quiet``: none, when no screen is
+    left to show it), never a crash."""
     from ..saves import SaveError
 
     session = app.session
@@ -108,7 +109,7 @@ def autosave(app: QasasApp) -> None:
         app.store.autosave(session.game, session.play_seconds)
     except SaveError as exc:
         message = str(exc)
-        if message != app.autosave_error:
+        if message != app.autosave_error and not quiet:
             app.notify(f"Autosave failed: {message}", severity="warning", markup=False, timeout=8)
         app.autosave_error = message
     else:
