@@ -58,6 +58,25 @@ def test_a_warm_load_imports_no_yaml(tmp_path: Path) -> None:
     assert out.stdout.strip() == "[]"
 
 
+def test_the_game_starts_and_quits_without_yaml(tmp_path: Path) -> None:
+    # The full-screen game starting on a cached story, as every launch after the first, to its first frame and out:
+    # its title screen reads the saves folder (Continue), and saves are JSON; playthrough files need YAML, play not.
+    from game.bench.startup import GAME_APP
+
+    last = 'sys.exit(main(["play", "--seed", "7", *sys.argv[1:]]))'
+    assert last in GAME_APP
+    probe = GAME_APP.replace("print(_report())", "pass").replace(
+        last, last.replace("sys.exit(", "(") + "\nprint(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'))"
+    )
+    env = {**os.environ, "QASAS_CACHE": str(tmp_path / "cache"), "QASAS_SAVES": str(tmp_path / "saves")}
+    story = str(ROOT / "tests" / "fixtures" / "tiny")
+    subprocess.run([sys.executable, "-c", f"from game.loader import load_story; load_story({story!r})"],
+                   cwd=ROOT, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", probe, story], cwd=tmp_path, env=env, capture_output=True, text=True,
+                         check=False, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr[-2000:]
+
+
 def test_other_commands_do_not_import_the_language_server() -> None:
     code = (
         "import sys\nfrom game.cli import main\nmain(['lint', 'tests/fixtures/tiny'])\n"

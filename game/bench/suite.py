@@ -89,59 +89,72 @@ WHAT = {
 
 
 def run_bench(
-    settings: Settings, scenes: str, progress: Progress = lambda _: None, *, shipped: bool = True
+    settings: Settings, scenes: str, progress: Progress = lambda _: None, *, shipped: bool = True,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Measure everything with the story in ``scenes`` (``shipped``: the game's own, which the start-up probe then
-    finds by itself, as ``qasas`` does). A figure that cannot be measured carries an "error" instead."""
+    finds by itself, as ``qasas`` does). A figure that cannot be measured carries an "error" instead. ``only``:
+    measure just the figures named (see ``select``), and judge just the targets on them."""
     started = time.perf_counter()
     story_option = None if shipped else scenes
     figures: dict[str, dict[str, Any]] = {}
+    wanted = select(only)
     with tempfile.TemporaryDirectory(prefix="qasas-bench-") as tmp:
         env = child_env({"QASAS_CACHE": os.path.join(tmp, "cache")})
-        synthetic = {}
-        for n in SIZES:
-            synthetic[n] = os.path.join(tmp, f"synthetic-{n}")
-            write_synthetic(n, synthetic[n])
-
-        progress("start-up to the first frame")
-        _guard(figures, ("startup", "startup_memory"), partial(_startup, settings, env, story_option))
-        progress("a fresh interpreter: imports and a warm load")
-        _guard(figures, ("import_cost", "fresh_warm_1000"), partial(_fresh, settings, env, synthetic[1000]))
-        progress("loading the shipped story")
-        _guard(figures, ("load_shipped",), partial(_loads, settings, env, scenes, "load_shipped", tmp))
-        for n in SIZES:
-            progress(f"loading the synthetic story of {n:,} scenes")
-            keys = (f"load_{n}_cold", f"load_{n}_warm", f"load_{n}_miss")
-            _guard(figures, keys, partial(_loads, settings, env, synthetic[n], f"load_{n}", tmp))
-        progress("random playthroughs")
-        _guard(figures, ("play_shipped",), partial(_play, settings, env, scenes, "play_shipped", jobs=1))
-        for n in SIZES:
-            _guard(figures, (f"play_{n}",), partial(_play, settings, env, synthetic[n], f"play_{n}", jobs=1))
-        jobs2 = partial(_play, settings, env, synthetic[1000], "play_1000_jobs2", jobs=2)
-        _guard(figures, ("play_1000_jobs2",), jobs2)
-        text = partial(_play, settings, env, synthetic[1000], "play_1000_text", jobs=1, mode="text")
-        _guard(figures, ("play_1000_text",), text)
-        for n in SIZES:
-            _guard(figures, (f"play_{n}_cold",), partial(_play_cold, settings, env, synthetic[n], f"play_{n}_cold"))
-        progress("replays")
-        _guard(figures, ("replay_1000",), partial(_replay, settings, env, synthetic[10_000]))
-        progress("key presses in the TUI")
-        _guard(figures, ("keypress",), partial(_keypress, settings, env, scenes, tmp))
-        progress("quicktest")
-        _guard(figures, ("quicktest_shipped",), partial(_quicktest, settings, env, scenes))
+        synthetic = {n: os.path.join(tmp, f"synthetic-{n}") for n in SIZES}  # (written when a step first needs one)
         first, last = settings.session
-        progress(f"a long session in the TUI ({last:,} choices)")
-        _guard(figures, ("long_session",), partial(_long_session, settings, env, scenes, tmp))
-        if settings.session != FULL.session:
+        steps: list[tuple[str, tuple[str, ...], partial[dict[str, Any]]]] = [
+            ("start-up to the first frame", ("startup", "startup_memory"), partial(_startup, settings, env, story_option)),
+            ("a fresh interpreter: imports and a warm load", ("import_cost", "fresh_warm_1000"),
+             partial(_fresh, settings, env, synthetic[1000])),
+            ("loading the shipped story", ("load_shipped",), partial(_loads, settings, env, scenes, "load_shipped", tmp)),
+            *(
+                (f"loading the synthetic story of {n:,} scenes", (f"load_{n}_cold", f"load_{n}_warm", f"load_{n}_miss"),
+                 partial(_loads, settings, env, synthetic[n], f"load_{n}", tmp))
+                for n in SIZES
+            ),
+            ("random playthroughs", ("play_shipped",), partial(_play, settings, env, scenes, "play_shipped", jobs=1)),
+            *(
+                ("random playthroughs", (f"play_{n}",), partial(_play, settings, env, synthetic[n], f"play_{n}", jobs=1))
+                for n in SIZES
+            ),
+            ("random playthroughs", ("play_1000_jobs2",),
+             partial(_play, settings, env, synthetic[1000], "play_1000_jobs2", jobs=2)),
+            ("random playthroughs", ("play_1000_text",),
+             partial(_play, settings, env, synthetic[1000], "play_1000_text", jobs=1, mode="text")),
+            *(
+                ("random playthroughs", (f"play_{n}_cold",), partial(_play_cold, settings, env, synthetic[n], f"play_{n}_cold"))
+                for n in SIZES
+            ),
+            ("replays", ("replay_1000",), partial(_replay, settings, env, synthetic[10_000])),
+            ("key presses in the TUI", ("keypress",), partial(_keypress, settings, env, scenes, tmp)),
+            ("quicktest", ("quicktest_shipped",), partial(_quicktest, settings, env, scenes)),
+            (f"a long session in the TUI ({last:,} choices)", ("long_session",),
+             partial(_long_session, settings, env, scenes, tmp)),
+            ("edits through the language server", ("lsp_edit_shipped",),
+             partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped")),
+            ("edits through the language server", ("lsp_edit_1000",),
+             partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000")),
+        ]
+        said = ""
+        for message, keys, measure in steps:
+            if not any(key in wanted for key in keys):
+                continue
+            if message != said:
+                progress(message)
+                said = message
+            for n, path in synthetic.items():
+                if path in measure.args and not os.path.isdir(path):
+                    write_synthetic(n, path)
+            _guard(figures, keys, measure)
+        if "long_session" in figures and settings.session != FULL.session:
             figures["long_session"]["what"] = (
                 f"long session in the TUI: traced memory growth from choice {first:,} to {last:,} (--quick)"
             )
-        progress("edits through the language server")
-        _guard(figures, ("lsp_edit_shipped",), partial(_lsp_edit, settings, env, scenes, "lsp_edit_shipped"))
-        _guard(figures, ("lsp_edit_1000",), partial(_lsp_edit, settings, env, synthetic[1000], "lsp_edit_1000"))
     if not shipped:
         for key in ("load_shipped", "play_shipped", "quicktest_shipped", "lsp_edit_shipped"):
-            figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
+            if key in figures:
+                figures[key]["what"] = figures[key]["what"].replace("shipped story", "story given") + " (DIR)"
     return {
         "version": VERSION,
         "story": scenes,
@@ -149,9 +162,27 @@ def run_bench(
         "runs": settings.runs,
         "machine": machine(),
         "duration_s": round(time.perf_counter() - started, 1),
-        "figures": {key: figures[key] for key in KEYS},
-        "targets": targets(figures),
+        "only": list(only),
+        "figures": {key: figures[key] for key in KEYS if key in figures},
+        "targets": [t for t in targets(figures) if t["figure"] in figures],
     }
+
+
+def select(only: tuple[str, ...]) -> set[str]:
+    """The figures ``only`` names: each name is a figure (``play_1000_text``) or the start of some
+    (``load``: every load; ``play_10000``: plain and after a cold load). Nothing named: every figure.
+    Raises ValueError for a name that matches no figure."""
+    if not only:
+        return set(KEYS)
+    wanted: set[str] = set()
+    for name in only:
+        matched = [key for key in KEYS if key == name or key.startswith(name + "_")]
+        if not matched:
+            from ..loader.errors import hint
+
+            raise ValueError(f"no figure is called {name!r}{hint(name, KEYS)}; the figures are {', '.join(KEYS)}")
+        wanted.update(matched)
+    return wanted
 
 
 def _guard(
@@ -180,9 +211,12 @@ def _startup(settings: Settings, env: dict[str, str], scenes: str | None) -> dic
     ff_bare = median([s["first_frame_ms"] for s in bare])
     mem = median([s["peak_mib"] for s in game])
     mem_bare = median([s["peak_mib"] for s in bare])
+    # Judged on the median of the pairs' ratios (each pair runs back to back: a drift in the machine's speed cancels
+    # within a pair, not between two medians).
+    paired = median([g["first_frame_ms"] / b["first_frame_ms"] for g, b in zip(game, bare)])
     return {
         "startup": {
-            "unit": "ms", "value": round(ff, 1), "baseline": round(ff_bare, 1), "ratio": _ratio(ff, ff_bare),
+            "unit": "ms", "value": round(ff, 1), "baseline": round(ff_bare, 1), "ratio": round(paired, 3),
             "baseline_is": "a bare Textual app (Header, Static, Footer) started the same way",
             "exit_ms": round(median([s["exit_ms"] for s in game]), 1),
             "baseline_exit_ms": round(median([s["exit_ms"] for s in bare]), 1),
@@ -206,14 +240,14 @@ def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: st
     samples: dict[str, list[dict[str, Any]]] = {"bare": [], "cold": [], "warm": [], "miss": []}
     for run in range(max(settings.runs, 1)):
         samples["bare"].append(run_json(worker_command("load", "bare", root), env))
-        samples["cold"].append(run_json(worker_command("load", "story", root), cold_env))
+        samples["cold"].append(run_json(worker_command("load", "read", root), cold_env))
         if warm:
             hit = run_json(worker_command("load", "story", root), env)
             if not hit.get("cache", {}).get("hits"):
                 raise BenchError(f"the warm load of {root} did not come from the cache: {hit.get('cache')}")
             samples["warm"].append(hit)
             empty = {**env, "QASAS_CACHE": os.path.join(tmp, f"empty-cache-{key}-{run}")}
-            miss = run_json(worker_command("load", "story", root), empty)
+            miss = run_json(worker_command("load", "read", root), empty)
             if miss.get("cache", {}).get("stores") != 1:
                 raise BenchError(f"the first load of {root} did not write the cache: {miss.get('cache')}")
             samples["miss"].append(miss)
@@ -275,8 +309,11 @@ def _play_cold(settings: Settings, env: dict[str, str], root: str, key: str) -> 
         cold.append(_play_once(cold_env, root, settings.play_seconds, 1, seed=1000 * run)[0])
         warm.append(_play_once(env, root, settings.play_seconds, 1, seed=1000 * run)[0])
     value, baseline = median(cold), median(warm)
+    # The ratio is the median of each pair's: a pair runs back to back, so a drift in the machine's speed (other
+    # tenants, frequency) cancels within it rather than between the two medians.
+    ratio = round(median([c / w for c, w in zip(cold, warm)]), 3) if all(warm) else float("nan")
     return {key: {
-        "unit": "choices/s", "value": round(value), "baseline": round(baseline), "ratio": _ratio(value, baseline),
+        "unit": "choices/s", "value": round(value), "baseline": round(baseline), "ratio": ratio,
         "baseline_is": "the same play right after a warm load (from the cache)",
         "samples": [round(c) for c in cold], "baseline_samples": [round(w) for w in warm],
     }}
@@ -498,6 +535,7 @@ def format_table(data: dict[str, Any]) -> str:
         (
             f"Machine: {m['cpu']}, {m['cores']} cores, {m['implementation']} {m['python']}, {m['system']}; "
             f"load average {load} at the end. Medians of {runs}; took {data['duration_s']:.0f} s."
+            + (f" Only: {', '.join(data['only'])}." if data.get("only") else "")
         ),
         "",
         "| figure | value | baseline (same run) | ratio |",

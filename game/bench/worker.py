@@ -1,8 +1,11 @@
 """The measured side of ``qasas bench``: each run is a fresh interpreter that imports what it needs, times one
 thing, and prints one JSON object as its last line. ``python -m game.bench.worker TASK ARGS...``:
 
-    load bare|story DIR          yaml.load (CSafeLoader) of the story's files, or load_story with full validation
-                                 (cold or warm is the caller's choice, through QASAS_NO_CACHE / QASAS_CACHE)
+    load bare|read|story DIR     yaml.load (CSafeLoader) of the story's files, or check_story with full validation
+                                 (cold or warm is the caller's choice, through QASAS_NO_CACHE / QASAS_CACHE); "read"
+                                 imports the loader's YAML side before the clock, as "bare" imports PyYAML (for
+                                 loads that read YAML: cold, or a cache miss), "story" imports nothing more (a warm
+                                 load never needs that side, and must not pay for it)
     play DIR SECONDS SEED [text] random playthroughs through Game.available()/Game.step(); waits for a line on
                                  stdin before starting, so that several workers can start together. With "text",
                                  every step renders what a player's screen needs (the scene's header and text, the
@@ -55,6 +58,13 @@ def load(mode: str, root: str) -> dict[str, Any]:
         return {"wall_ms": wall, "cpu_ms": cpu, "files": count}
 
     from game.loader import cache, check_story
+
+    if mode == "read":
+        # What a load that reads YAML imports on first use (PyYAML and the reader): start-up is measured on its own
+        # (import_cost, fresh_warm_1000, startup), and the baseline's clock leaves out its import of PyYAML too.
+        import game.loader.build
+        import game.loader.parts
+        import game.loader.yamlsafe  # noqa: F401
 
     (story, problems), wall, cpu = _clock(lambda: check_story(root))
     errors = [str(p) for p in problems if p.severity == "error"]

@@ -3,6 +3,7 @@
     qasas bench [DIR]                  the full bench (a few minutes): a table of medians and the targets
     qasas bench --quick                one sample of each (well under a minute): a smoke test, not a measurement
     qasas bench --json                 one JSON object instead of the table
+    qasas bench --only load,play_1000_text   just these figures (a name, or the start of names), and their targets
     qasas bench --write-synthetic N DIR   write the synthetic story of N scenes the bench uses, to run elsewhere
 
 Exit status: 0 when everything was measured (whether or not each target was met), 2 when a figure could not be
@@ -27,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--runs", type=int, default=None, metavar="N", help="samples per figure (default 5; 1 with --quick)"
     )
     parser.add_argument(
+        "--only", action="append", default=[], metavar="FIGURE",
+        help="measure only this figure, or every figure whose name starts with it (load, play_1000, lsp...); "
+        "repeatable, or comma-separated; the targets judged are those on the figures measured",
+    )
+    parser.add_argument(
         "--write-synthetic", nargs=2, metavar=("N", "DIR"), default=None,
         help="write the seeded synthetic story of N scenes into DIR and exit (no measuring)",
     )
@@ -35,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.write_synthetic is not None:
         return _write_synthetic(*args.write_synthetic)
-    from ..bench.suite import FULL, QUICK, format_table, run_bench
+    from ..bench.suite import FULL, QUICK, format_table, run_bench, select
     from ..loader import default_scenes_dir
     from ..sanitize import sanitize
 
@@ -50,6 +56,12 @@ def run(args: argparse.Namespace) -> int:
             print("qasas bench: --runs must be at least 1", file=sys.stderr)
             return 2
         settings = type(settings)(**{**settings.__dict__, "runs": args.runs})
+    only = tuple(name.strip() for item in args.only for name in item.split(",") if name.strip())
+    try:
+        select(only)
+    except ValueError as exc:
+        print(f"qasas bench: {exc}", file=sys.stderr)
+        return 2
     scenes = os.path.abspath(given or default_scenes_dir())
     show = sys.stderr.isatty()
 
@@ -57,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         if show:
             print(f"bench: {step} ...", file=sys.stderr, flush=True)
 
-    data = run_bench(settings, scenes, progress, shipped=given is None)
+    data = run_bench(settings, scenes, progress, shipped=given is None, only=only)
     if args.json:
         print(json.dumps(data, indent=2))
     else:

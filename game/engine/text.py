@@ -160,6 +160,8 @@ class Template:
     @property
     def varies(self) -> bool:
         """True when what it shows depends on the visit (it has alternatives)."""
+        if not self.source:  # (only a template with spans keeps its source, and only spans vary)
+            return False
         return next(self.alternatives(), None) is not None
 
 
@@ -376,61 +378,77 @@ def compile_text(
     except TextError as exc:
         error(exc.message, exc.offset, "")
         return Template((source,))
-    slots, types = names_.slots, names_.types
-    names: list[str] = []
-    rich = [False]
+    c = _Compiling(source, names_, condition, error, locate)
+    parts = _build(c, seq)
+    if c.rich:
+        return Template(parts, tuple(c.names), source)
+    return Template(parts or ("",), tuple(c.names))
 
-    def build(pieces: Seq) -> Parts:
-        parts: list[str | int | Node] = []
-        for piece in pieces:
-            if isinstance(piece, str):
-                if parts and isinstance(parts[-1], str):
-                    parts[-1] += piece
-                else:
-                    parts.append(piece)
-            elif isinstance(piece, Hole):
-                slot = slots.get(piece.name)
-                if slot is None:
-                    best = names_.suggest(piece.name, list(slots)) if names_.suggest else None
-                    hint = f" (did you mean {best!r}?)" if best else ""
-                    error(f"unknown name {{{piece.name}}} in text{hint} (write {{{{ for a literal brace)", piece.start, piece.name)
-                    continue
-                names.append(piece.name)
-                if not piece.form:
-                    parts.append(slot)
-                    continue
-                if types.get(piece.name) is not int:
-                    error(f"{{{piece.name}:{piece.form}}}: a number form needs a number, and {piece.name!r} is true/false", piece.name_at, "")
-                    continue
-                rich[0] = True
-                if piece.form in NUMBER_FORMS:
-                    parts.append(Show(slot, piece.form))
-                elif piece.form.count("/") == 1 and all(w.strip() for w in piece.form.split("/")):
-                    one, many = (w.strip() for w in piece.form.split("/"))
-                    parts.append(Show(slot, "", one, many))
-                else:
-                    error(
-                        f"unknown number form {piece.form!r} in {{{piece.name}:{piece.form}}} (the forms are words, Words "
-                        "and singular/plural, like {men:man/men})", piece.name_at, "",
-                    )
+
+class _Compiling:
+    """What compiling one text carries through its spans (an object rather than a closure: a recursive closure
+    is a reference cycle, and it would keep all the callbacks reach, a whole story's reader, alive until the next
+    collection of cycles)."""
+
+    __slots__ = ("condition", "error", "locate", "names", "names_", "rich", "slots", "source", "types")
+
+    def __init__(
+        self, source: str, names_: Names, condition: Callable[[str, int], Condition | None],
+        error: Callable[[str, int, str], None], locate: Callable[[int], Pos] | None,
+    ) -> None:
+        self.source, self.names_, self.condition, self.error, self.locate = source, names_, condition, error, locate
+        self.slots, self.types = names_.slots, names_.types
+        self.names: list[str] = []
+        self.rich = False
+
+
+def _build(c: _Compiling, pieces: Seq) -> Parts:
+    slots, types, names_, error = c.slots, c.types, c.names_, c.error
+    parts: list[str | int | Node] = []
+    for piece in pieces:
+        if isinstance(piece, str):
+            if parts and isinstance(parts[-1], str):
+                parts[-1] += piece
             else:
-                rich[0] = True
-                if isinstance(piece, IfSpan):
-                    cond = condition(piece.condition, piece.condition_at)
-                    then = build(piece.branches[0])
-                    other = build(piece.branches[1]) if len(piece.branches) > 1 else ()
-                    if cond is not None:
-                        parts.append(When(cond, then, other))
-                elif isinstance(piece, AltSpan):
-                    at = locate(piece.start) if locate is not None else NOWHERE
-                    alts = tuple(build(a) for a in piece.alternatives)
-                    key = zlib.crc32(source[piece.start : piece.end].encode("utf-8", "surrogatepass"))
-                    parts.append(Vary(piece.kind, alts, key, at))
-                else:
-                    parts.append(Em(build(piece.body)))
-        return tuple(parts)
-
-    parts = build(seq)
-    if rich[0]:
-        return Template(parts, tuple(names), source)
-    return Template(parts or ("",), tuple(names))
+                parts.append(piece)
+        elif isinstance(piece, Hole):
+            slot = slots.get(piece.name)
+            if slot is None:
+                best = names_.suggest(piece.name, list(slots)) if names_.suggest else None
+                hint = f" (did you mean {best!r}?)" if best else ""
+                error(f"unknown name {{{piece.name}}} in text{hint} (write {{{{ for a literal brace)", piece.start, piece.name)
+                continue
+            c.names.append(piece.name)
+            if not piece.form:
+                parts.append(slot)
+                continue
+            if types.get(piece.name) is not int:
+                error(f"{{{piece.name}:{piece.form}}}: a number form needs a number, and {piece.name!r} is true/false", piece.name_at, "")
+                continue
+            c.rich = True
+            if piece.form in NUMBER_FORMS:
+                parts.append(Show(slot, piece.form))
+            elif piece.form.count("/") == 1 and all(w.strip() for w in piece.form.split("/")):
+                one, many = (w.strip() for w in piece.form.split("/"))
+                parts.append(Show(slot, "", one, many))
+            else:
+                error(
+                    f"unknown number form {piece.form!r} in {{{piece.name}:{piece.form}}} (the forms are words, Words "
+                    "and singular/plural, like {men:man/men})", piece.name_at, "",
+                )
+        else:
+            c.rich = True
+            if isinstance(piece, IfSpan):
+                cond = c.condition(piece.condition, piece.condition_at)
+                then = _build(c, piece.branches[0])
+                other = _build(c, piece.branches[1]) if len(piece.branches) > 1 else ()
+                if cond is not None:
+                    parts.append(When(cond, then, other))
+            elif isinstance(piece, AltSpan):
+                at = c.locate(piece.start) if c.locate is not None else NOWHERE
+                alts = tuple(_build(c, a) for a in piece.alternatives)
+                key = zlib.crc32(c.source[piece.start : piece.end].encode("utf-8", "surrogatepass"))
+                parts.append(Vary(piece.kind, alts, key, at))
+            else:
+                parts.append(Em(_build(c, piece.body)))
+    return tuple(parts)

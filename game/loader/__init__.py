@@ -136,13 +136,14 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         return story, found
     if use_cache:
         cache.store_encoded(root, digest.hexdigest(), encoded)
-    compiled = dict(conditions.compiled)
-    del story, parts, mpart, conditions
     data, numbers, texts = encoded
-    del encoded
     fresh = "\0".join(texts).split("\0")  # the texts made anew, side by side
-    del texts
-    return cache.decode(data, numbers, fresh, os.path.abspath(root), shown_all, compiled)
+    # Decoded while everything read is still alive, so the new objects go to fresh memory side by side rather than
+    # into the holes the read objects would leave; and its conditions compiled anew, as a warm load compiles them
+    # (the evaluators compiled while reading, lying among the reader's objects, are what play calls most).
+    rebuilt = cache.decode(data, numbers, fresh, os.path.abspath(root), shown_all)
+    del story, parts, mpart, conditions, encoded, texts
+    return rebuilt
 
 
 def load_story(root: str | None = None) -> Story:

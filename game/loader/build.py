@@ -251,6 +251,12 @@ class StoryBuilder(NodeReader):
     # --------------------------------------------------------------------------------- text
 
     def _paragraph(self, para: Para) -> Template:
+        text = para.text
+        if "{" not in text and "}" not in text:  # plain prose (most of a story): nothing to compile or locate
+            if ":" in text:
+                self._check_structure(para)
+            return Template((text,) if text else ("",))
+
         def condition(source: str, offset: int) -> Condition | None:
             return self._condition(_CondRef(source, para.src, para.node, para.at(offset)))
 
@@ -263,19 +269,25 @@ class StoryBuilder(NodeReader):
             where = locate(offset)
             self.problems.append(Problem(where.file, where.line, where.column, message))
 
-        template = compile_text(para.text, self._names, condition, error, locate)
+        template = compile_text(text, self._names, condition, error, locate)
+        if ":" in text:
+            self._check_structure(para)
+        return template
+
+    def _check_structure(self, para: Para) -> None:
+        """Warn about YAML structure swallowed by the text above it (a passage or key indented too far)."""
         text = para.text
-        # (The plain substring tests run in C; the regex, which tries every position, runs only when one hits.)
+        # (Every pattern holds a ':', tested first; the plain substring tests run in C; the regex, which tries every
+        # position, runs only when one of them hits.)
         found = _STRUCTURE_IN_TEXT.search(text) if any(k in text for k in _STRUCTURE_KEYS) else None
         if found is not None:
-            where = locate(found.start(1))
+            where = Pos(para.src.shown, *_locate(para.src, para.node, para.at(found.start(1))))
             self.problems.append(Problem(
                 where.file, where.line, where.column,
                 f"the text holds what looks like YAML structure ({found.group(1).strip()!r}): a passage or key "
                 "indented too far becomes part of the text above it; check its indentation",
                 "warning",
             ))
-        return template
 
     def _templates(self) -> dict[str, Template]:
         """Every text outside scene bodies that holds braces (titles, labels, reasons, names...), compiled."""

@@ -25,6 +25,7 @@ MAX_INT = 10**9
 MAX_TEXT = 100_000
 _STD = "tag:yaml.org,2002:"
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_new_pos = tuple.__new__
 _ALLOWED_TAGS = {_STD + t for t in ("str", "int", "bool", "null", "float", "timestamp", "seq", "map")}
 
 
@@ -146,7 +147,7 @@ class NodeReader:
     @staticmethod
     def pos(src: _Src, node: Node) -> Pos:
         m = node.start_mark
-        return Pos(src.shown, m.line + 1, m.column + 1)
+        return _new_pos(Pos, (src.shown, m.line + 1, m.column + 1))  # (Pos(...) runs a Python-level __new__)
 
     def tag_ok(self, src: _Src, node: Node) -> bool:
         if node.tag in _ALLOWED_TAGS:
@@ -165,13 +166,14 @@ class NodeReader:
             return None
         out: dict[str, tuple[ScalarNode, Node]] = {}
         for knode, vnode in node.value:
-            if not isinstance(knode, ScalarNode):
+            if knode.__class__ is not ScalarNode:
                 self.error(src, knode, f"a key in {what} must be a plain name, found {_kind(knode)}")
                 continue
             # A tag on a key is refused as on a value (!!python/... never loads). The key is then read on as if
             # untagged (nothing is ever built from a tag), so this one mistake is not also a missing key, chapter,
             # ending or choice further on.
-            self.tag_ok(src, knode)
+            if knode.tag not in _ALLOWED_TAGS:
+                self.tag_ok(src, knode)
             key = knode.value
             if key in out:
                 first = out[key][0].start_mark.line + 1

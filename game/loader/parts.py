@@ -38,7 +38,7 @@ class ManifestPart:
 @dataclass(slots=True)
 class FilePart:
     """One scene file, read against ``manifest`` (``text`` None: the file could not be read; ``reader`` None:
-    its YAML could not be composed)."""
+    its YAML could not be composed; ``node``: its YAML, kept only when read for an editor, ``index=True``)."""
 
     shown: str
     text: str | None
@@ -104,7 +104,9 @@ def read_file_part(
         reader.prose = []
     src = _Src(shown, text)
     reader.read_scene_file(src, node)
-    part = FilePart(shown, text, node, reader, manifest, problems)
+    # The tree is kept for an editor's next reading (see ``Workspace``); a one-off load lets it go now, file by
+    # file, rather than hold every file's tree until the story is built (a cold load's memory halves).
+    part = FilePart(shown, text, node if index else None, reader, manifest, problems)
     if index:
         part.index = index_file(reader, src)
     return part

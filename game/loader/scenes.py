@@ -3,7 +3,6 @@ into raw records that ``build`` cross-checks once every file has been read."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -11,8 +10,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ..engine.model import Effect, Pos
 from .errors import hint
 from .nodes import NodeReader, _CondRef, _kind, _Src
-
-_BLANK = re.compile(r"[ \t]*\Z")
 
 SCENE_FILE_KEYS = ("chapter", "scenes", "routes")
 SCENE_KEYS = ("id", "title", "chapter", "place", "date", "location", "text", "on_enter", "choices", "ending", "formerly")
@@ -61,7 +58,7 @@ class RawChoice:
     once: bool = False
     fallback: bool = False
     formerly: list[tuple[str, Pos]] = field(default_factory=list)
-    node: Node | None = None  # where it was written, for tools that point into it (the story index)
+    node: Node | None = None  # where it was written, for the story index (kept only when indexing: see prose)
 
 
 @dataclass(slots=True)
@@ -83,7 +80,7 @@ class RawScene:
     ending_pos: Pos | None = None
     has_choices_key: bool = False
     formerly: list[tuple[str, Pos]] = field(default_factory=list)
-    node: Node | None = None  # where it was written, for tools that point into it (the story index)
+    node: Node | None = None  # where it was written, for the story index (kept only when indexing: see prose)
 
 
 @dataclass(slots=True)
@@ -145,7 +142,8 @@ class SceneReader(NodeReader):
         sid = self.ident(src, m["id"][1], "scene id")
         if sid is None:
             return
-        raw = RawScene(sid, self.pos(src, node), src, chapter=chapter, chapter_pos=chapter_pos, node=node)
+        raw = RawScene(sid, self.pos(src, node), src, chapter=chapter, chapter_pos=chapter_pos,
+                       node=node if self.prose is not None else None)
         if "title" in m:
             raw.title = self.player_text(src, m["title"][1], "scene title") or ""
         if "formerly" in m:
@@ -218,18 +216,17 @@ class SceneReader(NodeReader):
         segments: list[tuple[int, int]] = []
         length = offset = 0
         for line in value.split("\n"):
-            if _BLANK.match(line):
+            stripped = line.strip()
+            if stripped:
                 if parts:
-                    out.append(Para(" ".join(parts), src, node, tuple(segments)))
-                    parts, segments, length = [], [], 0
-            else:
-                stripped = line.strip()
-                if stripped:
-                    if parts:
-                        length += 1  # the space that joins it to the line before
-                    segments.append((length, offset + line.index(stripped[0])))
-                    parts.append(stripped)
-                    length += len(stripped)
+                    length += 1  # the space that joins it to the line before
+                # (Its first character is the line's when nothing is stripped before it.)
+                segments.append((length, offset if line[0] == stripped[0] else offset + line.index(stripped[0])))
+                parts.append(stripped)
+                length += len(stripped)
+            elif parts and not line.strip(" \t"):  # a blank line (spaces and tabs at most) ends a paragraph
+                out.append(Para(" ".join(parts), src, node, tuple(segments)))
+                parts, segments, length = [], [], 0
             offset += len(line) + 1
         if parts:
             out.append(Para(" ".join(parts), src, node, tuple(segments)))
@@ -273,7 +270,8 @@ class SceneReader(NodeReader):
             self.error(src, m["reason"][0], "'reason' explains a disabled choice, so it needs 'requires'")
         effects = self.effects(src, m["effects"][1], f"effects of choice {cid!r}") if "effects" in m else []
         routes, use = self.routes(src, m["goto"][1]) if "goto" in m else ([], None)
-        choice = RawChoice(cid, self.pos(src, node), label, visible, requires, reason, effects, routes, use, node=node)
+        choice = RawChoice(cid, self.pos(src, node), label, visible, requires, reason, effects, routes, use,
+                           node=node if self.prose is not None else None)
         if "result" in m:
             rnode = m["result"][1]
             v = self.text(src, rnode, "result")

@@ -35,24 +35,31 @@ def lint(
     path: str, strict: bool = False, formerly_in: Sequence[str] = ()
 ) -> tuple[dict, list[Problem], list[Problem]]:
     """Return (stats, errors, warnings) for the story at ``path``. ``formerly_in``: playthroughs and saves (files
-    or folders) to check former ids against: each ``formerly:`` id none of them names is warned about (without
-    them, former ids are not judged: only the author knows which saves are still out there)."""
+    or folders) to check former ids against: each ``formerly:`` id none of this story's names is warned about
+    (without them, former ids are not judged: only the author knows which saves are still out there); files of
+    other stories are skipped, and ``stats["formerly"]`` says how many were checked and which were skipped (see
+    ``FormerIdCheck``)."""
     story, problems = check_story(path)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
+    formerly: dict[str, object] | None = None
     if story is not None and not errors:
         deep = deep_warnings(story)
         if formerly_in:
-            from .formerly import unused_former_ids
+            from .formerly import check_former_ids
 
-            deep.extend(unused_former_ids(story, formerly_in))
+            check = check_former_ids(story, formerly_in)
+            deep.extend(check.warnings)
+            formerly = check.to_json()
         # As the loader does for its own problems: nothing from a file reached through a link out of the story.
         files = [shown_path(os.path.join(path, "story.yaml")), *story.source_files]
         warnings = redact_outside(path, [*warnings, *deep], files)
     if strict:
         errors = sorted(errors + [Problem(w.file, w.line, w.column, w.message, "error") for w in warnings])
         warnings = []
-    stats = story.stats() if story is not None else {}
+    stats: dict[str, object] = {**story.stats()} if story is not None else {}
+    if formerly is not None:
+        stats["formerly"] = formerly
     return stats, errors, sorted(warnings)
 
 

@@ -2,7 +2,8 @@
 
 The app is the one coordinator: it owns the story, the saves folder, the player's profile and the session in
 play. Screens render and ask; they report upward with messages or dismiss with a result, and the app does the
-saving, loading, reloading and screen changes. Only the engine's public API is used.
+saving, loading, reloading and screen changes (the work of saving and loading is in ``saving.py``, of reloading in
+``reload.py``). Only the engine's public API is used.
 
 Start-up is lean: only Textual and the title screen are imported before the first frame. ``run_app`` passes no
 story; the app loads it (engine, loader, saves) right after the first frame is on screen, before any key is
@@ -30,9 +31,10 @@ from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from . import saving
 from .profile import Profile
 from .screens.small import cover_if_too_small
-from .screens.title import TitleScreen, describe_save
+from .screens.title import TitleScreen
 from .stakes import StakesSetting
 from .text import line, rendered_story_text, story_title
 from .widgets.bars import NOTICE_SECONDS, NoticeBar
@@ -99,7 +101,7 @@ class QasasApp(App[int]):
         self._journal_screen: JournalScreen | None = None
         self.stakes = StakesSetting()
         self._games_started = 0
-        self._last_autosave_error: str | None = None
+        self.autosave_error: str | None = None  # the last autosave's failure, warned about once (saving.py)
         self._theme = theme
         self._signals: list[int] = []
         self.notices_seen: deque[str] = deque(maxlen=50)  # every notice shown, newest last (tests, accessibility)
@@ -116,6 +118,11 @@ class QasasApp(App[int]):
     def store(self) -> SaveStore:
         assert self._store is not None, "the saves folder is not open yet"
         return self._store
+
+    @property
+    def ready(self) -> bool:
+        """Whether the story is loaded and its saves folder open (both right after the first frame)."""
+        return self._story is not None and self._store is not None
 
     def _set_up(self, story: Story) -> None:
         """The story is loaded: open the saves folder and the profile, and apply the remembered theme."""
@@ -137,6 +144,9 @@ class QasasApp(App[int]):
         if story is None:
             return TitleScreen(None, self._continue_info)
         return TitleScreen(self.title, self._continue_info, rendered_story_text(story, story.notice))
+
+    def _continue_info(self) -> str | None:
+        return saving.continue_info(self)
 
     def on_mount(self) -> None:
         if self.profile is not None and self.profile.recovered:
@@ -182,12 +192,6 @@ class QasasApp(App[int]):
         if self._theme is None and self.profile is not None:
             self.profile.set_theme(theme)
 
-    def _continue_info(self) -> str | None:
-        if self._story is None or self._store is None:
-            return None
-        info = self.store.newest(self.story.id)
-        return describe_save(info.chapter, info.scene_title, info.play_seconds) if info else None
-
     # ------------------------------------------------------------------------------ the terminal
 
     def on_resize(self, event: events.Resize) -> None:
@@ -201,7 +205,7 @@ class QasasApp(App[int]):
 
     def _on_signal(self, signum: int) -> None:
         """SIGTERM or SIGHUP: autosave and end as ctrl+q does (Textual restores the terminal on the way out)."""
-        self._autosave_on_leaving()
+        saving.autosave_on_leaving(self)
         self.exit(128 + signum)
 
     async def _on_exit_app(self) -> None:
@@ -278,7 +282,8 @@ class QasasApp(App[int]):
         self._games_started += 1
         return self.seed if n == 0 else random.Random(self.seed * 1_000_003 + n).randrange(1, 2**31)
 
-    def _new_session(self, game_from: Callable[[], Session]) -> Session:
+    def new_session(self, game_from: Callable[[], Session]) -> Session:
+        """A session from ``game_from`` (a new game or a loaded one) whose play time skips idle gaps."""
         session = game_from()
         session.idle_limit = IDLE_SECONDS
         return session
@@ -297,41 +302,17 @@ class QasasApp(App[int]):
     # ------------------------------------------------------------------------------ actions
 
     async def action_new_game(self) -> None:
-        from .saving import game_at_risk
+        await saving.new_game(self)
 
-        at_risk = game_at_risk(self.session, self.store, self.story)
-        if at_risk is None:
-            await self._start_new_game()
-            return
-        from .dialogs.confirm import ConfirmDialog
-
-        async def answered(yes: bool | None) -> None:
-            if yes:
-                await self._start_new_game()
-
-        self.push_screen(
-            ConfirmDialog(
-                f"Your game in progress ({at_risk}) is kept in the autosave until your first choice in a new game "
-                "replaces it. To keep it for good, save it in a slot first (ctrl+s in the game).",
-                yes="Start a new game",
-                no="Cancel",
-                title="Start a new game?",
-            ),
-            answered,
-        )
-
-    async def _start_new_game(self) -> None:
+    async def start_new_game(self) -> None:
+        """Play a new game at once (``action_new_game`` asks first when an unfinished game is at risk)."""
         from ..session import Session
 
         seed = self._new_seed()
-        await self.open_game(self._new_session(lambda: Session.new(self.story, seed, clock=self.clock)))
+        await self.open_game(self.new_session(lambda: Session.new(self.story, seed, clock=self.clock)))
 
     async def action_continue(self) -> None:
-        info = self.store.newest(self.story.id)
-        if info is None:
-            self.notify("There is no saved game to continue yet.", markup=False)
-            return
-        await self.load_info(info)
+        await saving.continue_newest(self)
 
     def action_load(self) -> None:
         from .screens.saves import LoadScreen
@@ -342,12 +323,7 @@ class QasasApp(App[int]):
         await self.load_info(message.info)
 
     def action_save(self) -> None:
-        from .screens.saves import SaveScreen
-
-        if self.session is None:
-            self.notify("There is no game in progress to save.", markup=False)
-            return
-        self.push_screen(SaveScreen(self.store, self.story.id), self.save_slot)
+        saving.ask_slot(self)
 
     def action_journal(self) -> None:
         from .screens.journal import JournalScreen
@@ -405,17 +381,11 @@ class QasasApp(App[int]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         if leaving:
-            self._autosave_on_leaving()
+            saving.autosave_on_leaving(self)
 
     async def action_quit(self) -> None:
-        self._autosave_on_leaving()
+        saving.autosave_on_leaving(self)
         await super().action_quit()
-
-    def _autosave_on_leaving(self) -> None:
-        """Keep the play time up to now. Not for a game with no choice yet: its autosave would replace the game
-        in progress before the new one has begun (the first choice does that, as the new-game question says)."""
-        if self.session is not None and self.session.game.state.log:
-            self.autosave()
 
     async def action_undo(self) -> None:
         if self.game_screen is not None and self.game_screen in self.screen_stack:
@@ -474,55 +444,15 @@ class QasasApp(App[int]):
 
     def autosave(self) -> None:
         """Autosave the session; a failure is a warning (once per distinct reason), never a crash."""
-        from ..saves import SaveError
-
-        session = self.session
-        if session is None or self._store is None:
-            return
-        try:
-            self.store.autosave(session.game, session.play_seconds)
-        except SaveError as exc:
-            message = str(exc)
-            if message != self._last_autosave_error:
-                self.notify(f"Autosave failed: {message}", severity="warning", markup=False, timeout=8)
-            self._last_autosave_error = message
-        else:
-            self._last_autosave_error = None
+        saving.autosave(self)
 
     def save_slot(self, name: str | None) -> None:
-        from ..saves import SaveError
-
-        if name is None or self.session is None:
-            return
-        try:
-            info = self.store.save(name, self.session.game, self.session.play_seconds)
-        except SaveError as exc:
-            self.notify(f"Could not save: {exc}", severity="error", markup=False, timeout=10)
-            return
-        self.notify(f"Saved as \u201c{line(info.slot)}\u201d.", markup=False)
+        """Save the game in play in the slot ``name`` (None: the player cancelled)."""
+        saving.save_slot(self, name)
 
     async def load_info(self, info: SaveInfo | None) -> None:
         """Load a listed save; a bad one shows an error dialog and the app stays where it was."""
-        from ..saves import SaveError
-        from .dialogs.error import ErrorDialog
-
-        if info is None:
-            return
-        try:
-            result = self.store.load_path(info.path, self.story)
-        except SaveError as exc:
-            self.push_screen(ErrorDialog("Could not load this save", str(exc)))
-            return
-        from ..session import Session
-
-        session = self._new_session(
-            lambda: Session.resume(self.story, result.game, result.play_seconds, clock=self.clock)
-        )
-        await self.open_game(session)
-        for note in result.notes:
-            self.notify(
-                line(note), severity="information" if result.exact else "warning", markup=False, timeout=10
-            )
+        await saving.load_info(self, info)
 
     # ------------------------------------------------------------------------------ screenshots
 

@@ -69,16 +69,10 @@ class WebApp(QasasApp):
         self.autosave_quietly()
 
     def autosave_quietly(self) -> None:
-        """Autosave the game in progress, if any; a failure is ignored (there is no screen left to tell)."""
-        from ..saves import SaveError
+        """Autosave the game in progress, if any; a failure is kept quiet (there is no screen left to tell)."""
+        from ..tui import saving
 
-        session = self.session
-        if session is None or self._store is None:
-            return
-        try:
-            self.store.autosave(session.game, session.play_seconds)
-        except SaveError:
-            pass
+        saving.autosave(self, quiet=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

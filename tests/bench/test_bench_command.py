@@ -116,3 +116,30 @@ def test_a_worker_reports_a_story_that_does_not_load(tmp_path: Path) -> None:
         )
         assert proc.returncode == 0
         assert "does not load" in json.loads(proc.stdout.splitlines()[-1])["error"]
+
+
+def test_only_measures_the_figures_named_and_judges_their_targets(tmp_path: Path) -> None:
+    # A maintainer checking one figure after a change should not wait five minutes for all of them.
+    story = tmp_path / "story"
+    write_synthetic(200, str(story))
+    env = {**os.environ, "QASAS_CACHE": str(tmp_path / "user-cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "bench", "--quick", "--json", "--only", "load_shipped,replay", str(story)],
+        capture_output=True, text=True, check=False, timeout=600, env=env, cwd=tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(proc.stdout)
+    assert list(data["figures"]) == ["load_shipped", "replay_1000"]
+    assert data["only"] == ["load_shipped", "replay"]
+    assert {t["figure"] for t in data["targets"]} == {"load_shipped", "replay_1000"}
+    assert "Only: load_shipped, replay." in format_table(data)
+
+
+def test_only_names_the_figures_when_one_is_unknown() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "game", "bench", "--only", "lod"], capture_output=True, text=True, check=False,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "no figure is called 'lod'" in proc.stderr and "load_shipped" in proc.stderr
+    assert "Traceback" not in proc.stderr

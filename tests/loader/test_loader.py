@@ -174,3 +174,45 @@ def test_lint_json_shape(tmp_path: Path) -> None:
     assert data["ok"] is True and data["errors"] == []
     assert set(data["stats"]) == {"scenes", "choices", "endings", "factions", "variables", "words", "result_words"}
     assert data["stats"]["scenes"] == 5
+
+
+def test_a_load_leaves_nothing_for_the_cycle_collector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A cold load composes every file's YAML and reads it into records; once the story is built, all of that must
+    # go by reference counting. A reference cycle (a recursive closure did it once) kept the whole reader, every
+    # node and every file's text alive until the next collection: double a cold load's memory, for nothing.
+    import gc
+
+    from yaml.nodes import Node
+
+    monkeypatch.setenv("QASAS_NO_CACHE", "1")
+    root = make_story(tmp_path, """\
+        chapter: one
+        scenes:
+          - id: a
+            title: "{if flag: Flagged|Plain} {men:words} men"
+            text: |
+              {seq: First|Then {if men > 5: many|few}} words, {em: kept}.
+
+              A second paragraph.
+            choices:
+              - {id: go, label: "Go {men:man/men}", result: "{cycle: Gone|Away}", goto: b}
+          - id: b
+            title: B
+            text: The end.
+            ending: done
+        """)
+    gc.collect()
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        story, problems = check_story(str(root))
+        assert story is not None and not [p for p in problems if p.severity == "error"]
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = [type(o).__name__ for o in gc.garbage if isinstance(o, Node) or type(o).__name__ in ("Para", "_Src")]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        if was:
+            gc.enable()
+    assert left == []
