@@ -115,7 +115,7 @@ class NameChange(NamedTuple):
     after: str
 
 
-@record(frozen=False)  # made on every step of rendered play, and a frozen __init__ costs twice as much
+@record(frozen=False)  # made on every step of rendered play, and a frozen record's stores cost more
 class Outcome:
     """What one choice did: where it led, what it changed (on the choice and on entering the scene), and its
     result: the aftermath paragraphs the story shows before the next scene. A record: read it, do not change it."""
@@ -129,6 +129,23 @@ class Outcome:
     state: State | None = field(default=None, compare=False)
     result: tuple[str, ...] = ()
     names: tuple[NameChange, ...] = ()
+
+    # Written out rather than made by @record: one is made on every step of rendered play and of a replay, and plain
+    # assignments cost a fraction of a generic __init__'s stores. Keep it in step with the fields above (a test does).
+    def __init__(
+        self, scene_from: str, choice: str, scene_to: str, trust: tuple[TrustChange, ...] = (),
+        variables: tuple[VariableChange, ...] = (), ending: Ending | None = None, state: State | None = None,
+        result: tuple[str, ...] = (), names: tuple[NameChange, ...] = (),
+    ) -> None:
+        self.scene_from = scene_from
+        self.choice = choice
+        self.scene_to = scene_to
+        self.trust = trust
+        self.variables = variables
+        self.ending = ending
+        self.state = state
+        self.result = result
+        self.names = names
 
 
 class ChoiceView(NamedTuple):
