@@ -16,6 +16,7 @@ from .records import field, record
 from .requirements import describe_requirement
 
 Value = int | bool
+_new = tuple.__new__  # a named tuple made in C, without the Python-level __new__ of its class
 
 __all__ = [
     "ChoiceError", "ChoiceView", "Game", "Header", "NameChange", "Outcome", "ReplayError", "State", "TrustChange",
@@ -277,7 +278,7 @@ class Game:
         scene = story.scenes[self.state.scene]
         chapter = story.chapters.get(scene.chapter)
         if not story.templates:  # nothing in the story varies: the text as written
-            return Header(scene.title, scene.place, scene.date, chapter.title if chapter else "")
+            return _new(Header, (scene.title, scene.place, scene.date, chapter.title if chapter else ""))
         render = self.render
         return Header(
             render(scene.title), render(scene.place), render(scene.date), render(chapter.title) if chapter else ""
@@ -304,23 +305,30 @@ class Game:
         v, s, c = st.values, st.visited, st.chosen
         scene = self.story.scenes[st.scene]
         templates = self.story.templates
-        count = st.counts.get(scene.id, 1) if scene.counted else 1
+        simple = scene.simple
         views: list[ChoiceView] = []
         fallbacks = False
+        n = 0
         for choice in scene.choices:
-            if choice.fallback:
-                fallbacks = True
+            if not simple:
+                if choice.fallback:
+                    fallbacks = True
+                    continue
+                if choice.once and choice.key in c:
+                    continue
+            test = choice.visible_if
+            if test is not None and not test.test(v, s, c):
                 continue
-            if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
-                continue
-            if choice.once and choice.key in c:
-                continue
-            enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
             label = choice.label
-            template = templates.get(label)
-            if template is not None:
-                label = template.render(v, s, c, count, st.seed)
-            views.append(ChoiceView(choice.id, label, enabled, "" if enabled else self.reason(choice), len(views) + 1))
+            if templates and (template := templates.get(label)) is not None:
+                label = template.render(v, s, c, st.counts.get(scene.id, 1) if scene.counted else 1, st.seed)
+            n += 1
+            test = choice.enabled_if
+            # (tuple.__new__ makes the view in C: a screen's worth of them is built on every step.)
+            if test is None or test.test(v, s, c):
+                views.append(_new(ChoiceView, (choice.id, label, True, "", n)))
+            else:
+                views.append(_new(ChoiceView, (choice.id, label, False, self.reason(choice), n)))
         if fallbacks and not any(view.enabled for view in views):
             for choice in scene.choices:
                 if choice.fallback and _visible(choice, v, s, c):
@@ -349,8 +357,10 @@ class Game:
         scene = story.scenes[st.scene]
         if scene.ending:
             raise ChoiceError(f"the story has ended (ending {scene.ending!r}); there is nothing to choose")
-        choice = scene.choice(choice_id)
-        if choice is None:
+        for choice in scene.choices:  # (Scene.choice, without the call)
+            if choice.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"scene {scene.id!r} has no choice {choice_id!r}")
         v, s, c = st.values, st.visited, st.chosen
         if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
@@ -365,21 +375,20 @@ class Game:
         before = v.copy()
         renamable = self._renamable
         names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
-        self._take(choice)
-        result = self._result(choice) if choice.result else ()
-        self._enter(story.scenes[self._route(choice)])
+        result = self._advance(choice, True)
         after = st.values
         trust: tuple[TrustChange, ...] = ()
         variables: tuple[VariableChange, ...] = ()
         names: tuple[NameChange, ...] = ()
         if before != after:
-            trust = tuple(
-                TrustChange(f.id, before[f.slot], after[f.slot])  # type: ignore[arg-type]
+            # (Lists and tuple.__new__, not generators and the named tuples' own __new__: this runs on every step.)
+            trust = tuple([
+                _new(TrustChange, (f.id, before[f.slot], after[f.slot]))
                 for f in story.factions.values()
                 if before[f.slot] != after[f.slot]
-            )
+            ])
             first = len(story.factions)  # variables take the slots after the factions'
-            if before[first:] != after[first:]:
+            if len(after) > first and before[first:] != after[first:]:
                 variables = tuple(
                     VariableChange(x.id, before[x.slot], after[x.slot])
                     for x in story.variables.values()
@@ -391,7 +400,9 @@ class Game:
                     for f, old in zip(renamable, names_before)
                     if (new := self.faction_name(f.id)) != old
                 )
-        return Outcome(scene.id, choice.id, st.scene, trust, variables, self.ending, st, result, names)
+        to = story.scenes[st.scene]
+        ending = story.endings.get(to.ending) if to.ending else None
+        return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
 
     def _result(self, choice: Choice) -> tuple[str, ...]:
         st = self.state
@@ -401,31 +412,38 @@ class Game:
 
     def step(self, choice: Choice) -> None:
         """Take ``choice`` without checks or events (the caller knows it is available). The hot path."""
-        self._take(choice)
-        self._enter(self.story.scenes[self._route(choice)])
+        self._advance(choice)
 
-    def _take(self, choice: Choice) -> None:
+    def _advance(self, choice: Choice, results: bool = False) -> tuple[str, ...]:
+        """Take ``choice`` (its effects, the chosen set, counts and log), follow its route and enter the scene it
+        leads to; with ``results``, render its result in between (after its effects, before the scene's). One
+        function for what every step of every kind of play does."""
         st = self.state
+        values = st.values
         if choice.effects:
-            apply_effects(self.story, choice.effects, st.values)
-        st.chosen.add(choice.key)
+            apply_effects(self.story, choice.effects, values)
+        key = choice.key
+        st.chosen.add(key)
         if choice.counted:
-            st.counts[choice.key] = st.counts.get(choice.key, 0) + 1
-        st.log.append((st.scene, choice.id))
-
-    def _route(self, choice: Choice) -> str:
+            st.counts[key] = st.counts.get(key, 0) + 1
+        log = st.log
+        log.append((st.scene, choice.id))
+        result = self._result(choice) if results and choice.result else ()
         routes = choice.routes
         if len(routes) == 1:
-            return routes[0].target
-        st = self.state
-        step = len(st.log)
-        for k, r in enumerate(routes):
-            if r.when is not None and not r.when.test(st.values, st.visited, st.chosen):
-                continue
-            if r.chance is not None and roll(st.seed, step, k) >= r.chance:
-                continue
-            return r.target
-        return routes[-1].target
+            target = routes[0].target
+        else:
+            target = routes[-1].target
+            step = len(log)
+            for k, r in enumerate(routes):
+                if r.when is not None and not r.when.test(values, st.visited, st.chosen):
+                    continue
+                if r.chance is not None and roll(st.seed, step, k) >= r.chance:
+                    continue
+                target = r.target
+                break
+        self._enter(self.story.scenes[target])
+        return result
 
     def _enter(self, scene: Scene) -> None:
         st = self.state

@@ -60,6 +60,12 @@ def record(cls: Any = None, /, *, frozen: bool = True, order: bool = False) -> A
 def _make(cls: type, frozen: bool, order: bool) -> type:
     names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 - inspect would cost more than it saves
     ns = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    # Slots the class declares itself are kept besides the fields': not fields (not compared, shown, made by
+    # __init__ or copied by replace), for what a record works out about itself on first use.
+    own = ns.pop("__slots__", ())
+    own = (own,) if isinstance(own, str) else tuple(own)
+    for name in own:
+        ns.pop(name, None)  # the class statement's slot descriptor; the record's class makes its own
     env: dict[str, Any] = {"_set": object.__setattr__, "_MISSING": _MISSING}
     params, lines, compared = [], [], []
     for name in names:
@@ -82,7 +88,7 @@ def _make(cls: type, frozen: bool, order: bool) -> type:
     source = f"def __init__(self, {', '.join(params)}):\n" + ("\n".join(lines) or "    pass") + "\n"
     exec(source, env)  # noqa: S102 - our own field names, checked to be identifiers by the class statement
     ns["__init__"] = env["__init__"]
-    ns["__slots__"] = names
+    ns["__slots__"] = names + own
     ns["__match_args__"] = names
     ns[_FIELDS] = names
     key = _getter(tuple(compared))

@@ -48,7 +48,7 @@ from .spans import (
 
 TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 if TYPE_CHECKING:
-    from typing import Any, Self
+    from typing import Any, ClassVar, Self
 
     from .conditions import Names
     from .model import Condition
@@ -123,21 +123,46 @@ class Template:
     it shows; ``source`` is the text as written, kept for templates with spans (the story cache compiles them again
     from it) and empty for the rest."""
 
+    __slots__ = ("_plain",)  # not a field: the form of a template without spans, worked out when first rendered
+    if TYPE_CHECKING:
+        _plain: ClassVar[Any]  # what _plain_form returns
+
     parts: Parts
     names: tuple[str, ...] = ()
     source: str = ""
 
     def render(self, values: list, visited: Any = (), chosen: Any = (), count: int = 1, seed: int = 0) -> str:
         """The text in this state. ``count`` is the visit (or the time a choice is taken) that picks alternatives."""
-        parts = self.parts
         if not self.source:
-            if len(parts) == 1 and parts[0].__class__ is str:
-                return parts[0]  # type: ignore[return-value]
-            # (A list, not a generator: join() makes one anyway, and this is the hot path of rendered play.)
-            return "".join([p if p.__class__ is str else show(values[p]) for p in parts])  # type: ignore[misc,index]
+            # The hot path of rendered play: a constant, or a %-format with one value (or several) filled in.
+            try:
+                plain = self._plain
+            except AttributeError:
+                plain = self._plain_form()
+            if plain.__class__ is str:
+                return plain  # type: ignore[no-any-return]
+            form, slot = plain
+            if slot.__class__ is int:
+                value = values[slot]
+                return form % (value if value.__class__ is int else show(value),)  # type: ignore[no-any-return]
+            return form % tuple([show(values[i]) for i in slot])  # type: ignore[no-any-return]
         out: list[Any] = []
-        _emit(parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
+        _emit(self.parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
         return _finish(out)
+
+    def _plain_form(self) -> str | tuple[str, int | tuple[int, ...]]:
+        """How a template without spans renders: its text when it has no holes, else a %-format of its literal
+        parts (a literal % doubled) and the slot, or slots, of its holes, in order."""
+        parts = self.parts
+        slots = tuple(p for p in parts if p.__class__ is int)
+        plain: str | tuple[str, int | tuple[int, ...]]
+        if not slots:
+            plain = "".join(parts)  # type: ignore[arg-type]
+        else:
+            form = "".join(p.replace("%", "%%") if p.__class__ is str else "%s" for p in parts)  # type: ignore[union-attr]
+            plain = (form, slots[0] if len(slots) == 1 else slots)
+        object.__setattr__(self, "_plain", plain)
+        return plain
 
     @property
     def plain(self) -> bool:
