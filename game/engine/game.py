@@ -8,12 +8,16 @@ shuffled text from the seed and the visit).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress
+from operator import ne
 from typing import NamedTuple
 
 from .chance import roll
 from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .plan import TRUST, VARIABLE, plan_of
 from .records import field, record
 from .requirements import describe_requirement
+from .text import fill
 
 Value = int | bool
 _new = tuple.__new__  # a named tuple made in C, without the Python-level __new__ of its class
@@ -200,11 +204,11 @@ def _open(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) 
 class Game:
     """One playthrough of a story. ``Game(story, seed)`` starts a new game in the start scene."""
 
-    __slots__ = ("_renamable", "state", "story")
+    __slots__ = ("_plan", "state", "story")
 
     def __init__(self, story: Story, seed: int = 0, *, state: State | None = None) -> None:
         self.story = story
-        self._renamable = tuple(f for f in story.factions.values() if f.name_slot >= 0)
+        self._plan = plan_of(story)
         if state is not None:
             self.state = state
             return
@@ -260,10 +264,25 @@ class Game:
         """The current scene's paragraphs, with conditional passages, spans and values resolved. A paragraph with
         emphasis is a ``Styled`` string."""
         st = self.state
+        try:
+            forms = self._plan.texts[st.scene]
+        except KeyError:
+            forms = self._plain_text()
+        if forms is not None:  # no spans and no conditional passages: each paragraph a constant or a %-format
+            v = st.values
+            out: list[str] = []
+            for form in forms:
+                if form.__class__ is str:
+                    out.append(form)  # type: ignore[arg-type]
+                elif form[1].__class__ is int and (value := v[form[1]]).__class__ is int:  # type: ignore[index]
+                    out.append(form[0] % value)
+                else:
+                    out.append(fill(form, v))  # type: ignore[arg-type]
+            return out
         v, s, c, seed = st.values, st.visited, st.chosen, st.seed
         scene = self.story.scenes[st.scene]
         count = st.counts.get(scene.id, 1) if scene.counted else 1
-        out: list[str] = []
+        out = []
         for passage in scene.text:
             if passage.when is None or passage.when.test(v, s, c):
                 for t in passage.paragraphs:
@@ -272,17 +291,38 @@ class Game:
                         out.append(text)
         return out
 
+    def _plain_text(self) -> tuple[str | tuple[str, int | tuple[int, ...]], ...] | None:
+        """The forms of the current scene's paragraphs (``Template.plain_form``) when it has no conditional passage
+        and no spans, leaving out paragraphs that are always empty; else None. Kept for every game of the story."""
+        scene = self.story.scenes[self.state.scene]
+        forms = None
+        if all(p.when is None and not any(t.source for t in p.paragraphs) for p in scene.text):
+            forms = tuple(f for p in scene.text for t in p.paragraphs if (f := t.plain_form()) != "")
+        self._plan.texts[scene.id] = forms
+        return forms
+
     def header(self) -> Header:
         """The current scene's title, place, date and chapter title, rendered."""
+        sid = self.state.scene
+        headers = self._plan.headers
+        try:
+            known = headers[sid]
+        except KeyError:
+            known = None
+        if known:
+            return known  # type: ignore[no-any-return]
         story = self.story
-        scene = story.scenes[self.state.scene]
+        scene = story.scenes[sid]
         chapter = story.chapters.get(scene.chapter)
-        if not story.templates:  # nothing in the story varies: the text as written
-            return _new(Header, (scene.title, scene.place, scene.date, chapter.title if chapter else ""))
+        texts = (scene.title, scene.place, scene.date, chapter.title if chapter else "")
+        templates = story.templates
+        if known is None:  # the first time the scene is shown: keep its heading when nothing in it varies
+            constant = not any(text in templates for text in texts)
+            headers[sid] = _new(Header, texts) if constant else ()
+            if constant:
+                return headers[sid]  # type: ignore[no-any-return]
         render = self.render
-        return Header(
-            render(scene.title), render(scene.place), render(scene.date), render(chapter.title) if chapter else ""
-        )
+        return _new(Header, tuple([render(text) for text in texts]))
 
     def faction_name(self, faction_id: str) -> str:
         """A faction's display name now: renamed by an effect, and rendered."""
@@ -306,10 +346,14 @@ class Game:
         scene = self.story.scenes[st.scene]
         templates = self.story.templates
         simple = scene.simple
+        try:
+            ready = self._plan.views[scene.id]
+        except KeyError:
+            ready = self._ready_views(scene)
         views: list[ChoiceView] = []
         fallbacks = False
         n = 0
-        for choice in scene.choices:
+        for choice, shown in zip(scene.choices, ready):
             if not simple:
                 if choice.fallback:
                     fallbacks = True
@@ -324,9 +368,8 @@ class Game:
                 label = template.render(v, s, c, st.counts.get(scene.id, 1) if scene.counted else 1, st.seed)
             n += 1
             test = choice.enabled_if
-            # (tuple.__new__ makes the view in C: a screen's worth of them is built on every step.)
             if test is None or test.test(v, s, c):
-                views.append(_new(ChoiceView, (choice.id, label, True, "", n)))
+                views.append(shown[n - 1] if shown else _new(ChoiceView, (choice.id, label, True, "", n)))
             else:
                 views.append(_new(ChoiceView, (choice.id, label, False, self.reason(choice), n)))
         if fallbacks and not any(view.enabled for view in views):
@@ -336,6 +379,18 @@ class Game:
                     reason = "" if enabled else self.reason(choice)
                     views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
         return views
+
+    def _ready_views(self, scene: Scene) -> tuple[tuple[ChoiceView, ...], ...]:
+        """Each choice of ``scene`` as an enabled view, numbered 1, 2, ... (its label as written; none for a choice
+        whose label varies): made once per story, as a view is made in C but still costs more than finding it."""
+        templates = self.story.templates
+        numbers = range(1, len(scene.choices) + 1)
+        ready = tuple(
+            () if ch.label in templates else tuple(_new(ChoiceView, (ch.id, ch.label, True, "", n)) for n in numbers)
+            for ch in scene.choices
+        )
+        self._plan.views[scene.id] = ready
+        return ready
 
     def reason(self, choice: Choice) -> str:
         """Why a choice is disabled now: the author's reason, or the parts of its requirement that fail."""
@@ -373,34 +428,43 @@ class Game:
         if choice.enabled_if is not None and not choice.enabled_if.test(v, s, c):
             raise ChoiceError(f"choice {choice_id!r} is disabled: {self.reason(choice)}")
         before = v.copy()
-        renamable = self._renamable
+        plan = self._plan
+        renamable = plan.renamable
         names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
         result = self._advance(choice, True)
         after = st.values
         trust: tuple[TrustChange, ...] = ()
         variables: tuple[VariableChange, ...] = ()
         names: tuple[NameChange, ...] = ()
+        to = story.scenes[st.scene]
         if before != after:
-            # (Lists and tuple.__new__, not generators and the named tuples' own __new__: this runs on every step.)
-            trust = tuple([
-                _new(TrustChange, (f.id, before[f.slot], after[f.slot]))
-                for f in story.factions.values()
-                if before[f.slot] != after[f.slot]
-            ])
-            first = len(story.factions)  # variables take the slots after the factions'
-            if len(after) > first and before[first:] != after[first:]:
-                variables = tuple(
-                    VariableChange(x.id, before[x.slot], after[x.slot])
-                    for x in story.variables.values()
-                    if before[x.slot] != after[x.slot]
-                )
+            table = plan.slots
+            if table is None:
+                trust, variables = _changes(story, before, after)
+            elif len(choice.effects) == 1 and not to.on_enter:  # one effect, so one slot moved
+                i = choice.effects[0].slot
+                kind, name = table[i]
+                if kind is TRUST:
+                    trust = (_new(TrustChange, (name, before[i], after[i])),)
+                elif kind is VARIABLE:
+                    variables = (_new(VariableChange, (name, before[i], after[i])),)
+            else:
+                # The slots that changed, found in C; usually one. (tuple.__new__: the named tuples made in C.)
+                moved = []
+                changed = []
+                for i in compress(plan.span, map(ne, before, after)):
+                    kind, name = table[i]
+                    if kind is TRUST:
+                        moved.append(_new(TrustChange, (name, before[i], after[i])))
+                    elif kind is VARIABLE:
+                        changed.append(_new(VariableChange, (name, before[i], after[i])))
+                trust, variables = tuple(moved), tuple(changed)
             if renamable:
                 names = tuple(
                     NameChange(f.id, old, new)
                     for f, old in zip(renamable, names_before)
                     if (new := self.faction_name(f.id)) != old
                 )
-        to = story.scenes[st.scene]
         ending = story.endings.get(to.ending) if to.ending else None
         return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
 
@@ -442,7 +506,14 @@ class Game:
                     continue
                 target = r.target
                 break
-        self._enter(self.story.scenes[target])
+        # Entering it, as _enter does (written out: a call costs as much as the rest).
+        scene = self.story.scenes[target]
+        st.scene = target
+        if scene.on_enter:
+            apply_effects(self.story, scene.on_enter, values)
+        st.visited.add(target)
+        if scene.counted:
+            st.counts[target] = st.counts.get(target, 0) + 1
         return result
 
     def _enter(self, scene: Scene) -> None:
@@ -482,6 +553,15 @@ class Game:
 
     def fork(self) -> Game:
         return Game(self.story, state=self.state.copy())
+
+
+def _changes(story: Story, before: list[Value], after: list[Value]) -> tuple[tuple[TrustChange, ...], tuple[VariableChange, ...]]:
+    """The trust and variable changes between two states' values, faction by faction and variable by variable."""
+    trust = tuple(TrustChange(f.id, before[f.slot], after[f.slot]) for f in story.factions.values()  # type: ignore[arg-type]
+                  if before[f.slot] != after[f.slot])
+    variables = tuple(VariableChange(x.id, before[x.slot], after[x.slot]) for x in story.variables.values()
+                      if before[x.slot] != after[x.slot])
+    return trust, variables
 
 
 def _visible(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) -> bool:

@@ -125,7 +125,7 @@ class Template:
 
     __slots__ = ("_plain",)  # not a field: the form of a template without spans, worked out when first rendered
     if TYPE_CHECKING:
-        _plain: ClassVar[Any]  # what _plain_form returns
+        _plain: ClassVar[Any]  # what plain_form returns
 
     parts: Parts
     names: tuple[str, ...] = ()
@@ -138,19 +138,13 @@ class Template:
             try:
                 plain = self._plain
             except AttributeError:
-                plain = self._plain_form()
-            if plain.__class__ is str:
-                return plain  # type: ignore[no-any-return]
-            form, slot = plain
-            if slot.__class__ is int:
-                value = values[slot]
-                return form % (value if value.__class__ is int else show(value),)  # type: ignore[no-any-return]
-            return form % tuple([show(values[i]) for i in slot])  # type: ignore[no-any-return]
+                plain = self.plain_form()
+            return plain if plain.__class__ is str else fill(plain, values)  # type: ignore[no-any-return]
         out: list[Any] = []
         _emit(self.parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
         return _finish(out)
 
-    def _plain_form(self) -> str | tuple[str, int | tuple[int, ...]]:
+    def plain_form(self) -> str | tuple[str, int | tuple[int, ...]]:
         """How a template without spans renders: its text when it has no holes, else a %-format of its literal
         parts (a literal % doubled) and the slot, or slots, of its holes, in order."""
         parts = self.parts
@@ -220,6 +214,16 @@ def _varies(parts: Parts) -> Iterator[Vary]:
             yield p
     for child in _children(parts):
         yield from _varies(child)
+
+
+def fill(plain: tuple[str, int | tuple[int, ...]], values: list) -> str:
+    """A template without spans that has holes, rendered from its form (``Template.plain_form``): a %-format and
+    the slot, or slots, of its holes."""
+    form, slot = plain
+    if slot.__class__ is int:
+        value = values[slot]  # type: ignore[index]
+        return form % (value if value.__class__ is int else show(value),)
+    return form % tuple([show(values[i]) for i in slot])  # type: ignore[union-attr]
 
 
 def show(value: Value) -> str:
