@@ -344,7 +344,6 @@ class Game:
         st = self.state
         v, s, c = st.values, st.visited, st.chosen
         scene = self.story.scenes[st.scene]
-        templates = self.story.templates
         simple = scene.simple
         try:
             ready = self._plan.views[scene.id]
@@ -353,7 +352,7 @@ class Game:
         views: list[ChoiceView] = []
         fallbacks = False
         n = 0
-        for choice, shown in zip(scene.choices, ready):
+        for choice, shown in ready:
             if not simple:
                 if choice.fallback:
                     fallbacks = True
@@ -363,15 +362,12 @@ class Game:
             test = choice.visible_if
             if test is not None and not test.test(v, s, c):
                 continue
-            label = choice.label
-            if templates and (template := templates.get(label)) is not None:
-                label = template.render(v, s, c, st.counts.get(scene.id, 1) if scene.counted else 1, st.seed)
             n += 1
             test = choice.enabled_if
             if test is None or test.test(v, s, c):
-                views.append(shown[n - 1] if shown else _new(ChoiceView, (choice.id, label, True, "", n)))
+                views.append(shown[n - 1] if shown else _new(ChoiceView, (choice.id, self.render(choice.label), True, "", n)))
             else:
-                views.append(_new(ChoiceView, (choice.id, label, False, self.reason(choice), n)))
+                views.append(_new(ChoiceView, (choice.id, self.render(choice.label), False, self.reason(choice), n)))
         if fallbacks and not any(view.enabled for view in views):
             for choice in scene.choices:
                 if choice.fallback and _visible(choice, v, s, c):
@@ -380,13 +376,14 @@ class Game:
                     views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
         return views
 
-    def _ready_views(self, scene: Scene) -> tuple[tuple[ChoiceView, ...], ...]:
-        """Each choice of ``scene`` as an enabled view, numbered 1, 2, ... (its label as written; none for a choice
-        whose label varies): made once per story, as a view is made in C but still costs more than finding it."""
+    def _ready_views(self, scene: Scene) -> tuple[tuple[Choice, tuple[ChoiceView, ...]], ...]:
+        """Each choice of ``scene`` with its views when enabled, numbered 1, 2, ... (its label as written; none for
+        a choice whose label varies): made once per story, as a view is made in C but still costs more than finding
+        it."""
         templates = self.story.templates
         numbers = range(1, len(scene.choices) + 1)
         ready = tuple(
-            () if ch.label in templates else tuple(_new(ChoiceView, (ch.id, ch.label, True, "", n)) for n in numbers)
+            (ch, () if ch.label in templates else tuple(_new(ChoiceView, (ch.id, ch.label, True, "", n)) for n in numbers))
             for ch in scene.choices
         )
         self._plan.views[scene.id] = ready
