@@ -244,35 +244,47 @@ if TYPE_CHECKING:
 
 
 def _emit(parts: Parts, ctx: Context, out: list[Any]) -> None:
+    # Dispatch on the exact class (parts are made by compile_text and the cache, never subclassed): cheaper than
+    # isinstance. A branch or alternative that is one literal is appended without a call.
     values = ctx[0]
+    append = out.append
     for p in parts:
-        if isinstance(p, str):
-            out.append(p)
-        elif isinstance(p, int):
-            out.append(show(values[p]))
-        elif isinstance(p, Show):
-            v = values[p.slot]
-            if not p.form:
-                out.append(p.one if v == 1 or v == -1 else p.many)
+        cls = p.__class__
+        if cls is str:
+            append(p)
+        elif cls is int:
+            value = values[p]  # type: ignore[index]
+            append(str(value) if value.__class__ is int else show(value))
+        elif cls is When:
+            append(_EDGE)
+            branch = p.then if p.cond.test(values, ctx[1], ctx[2]) else p.other  # type: ignore[union-attr]
+            if len(branch) == 1 and branch[0].__class__ is str:
+                append(branch[0])
+            elif branch:
+                _emit(branch, ctx, out)
+            append(_EDGE)
+        elif cls is Vary:
+            append(_EDGE)
+            picked = pick(p, ctx[3], ctx[4])  # type: ignore[arg-type]
+            if picked:
+                if len(picked) == 1 and picked[0].__class__ is str:
+                    append(picked[0])
+                else:
+                    _emit(picked, ctx, out)
+            append(_EDGE)
+        elif cls is Show:
+            value = values[p.slot]  # type: ignore[union-attr]
+            if not p.form:  # type: ignore[union-attr]
+                append(p.one if value == 1 or value == -1 else p.many)  # type: ignore[union-attr]
             else:
-                words = number_words(int(v))
-                out.append(words[:1].upper() + words[1:] if p.form == "Words" else words)
-        elif isinstance(p, When):
-            out.append(_EDGE)
-            _emit(p.then if p.cond.test(values, ctx[1], ctx[2]) else p.other, ctx, out)
-            out.append(_EDGE)
-        elif isinstance(p, Vary):
-            out.append(_EDGE)
-            picked = pick(p, ctx[3], ctx[4])
-            if picked is not None:
-                _emit(picked, ctx, out)
-            out.append(_EDGE)
+                words = number_words(int(value))
+                append(words[:1].upper() + words[1:] if p.form == "Words" else words)  # type: ignore[union-attr]
         else:
-            out.append(_EDGE)
-            out.append(_EM_ON)
-            _emit(p.parts, ctx, out)
-            out.append(_EM_OFF)
-            out.append(_EDGE)
+            append(_EDGE)
+            append(_EM_ON)
+            _emit(p.parts, ctx, out)  # type: ignore[union-attr]
+            append(_EM_OFF)
+            append(_EDGE)
 
 
 def pick(vary: Vary, count: int, seed: int) -> Parts | None:
@@ -307,14 +319,12 @@ def _finish(out: list[Any]) -> str:
     ranges: list[tuple[int, int]] = []
     pending_em = 0
     for piece in out:
-        if piece is _EDGE:
-            edge = True
-            continue
-        if piece is _EM_ON:
-            pending_em += 1
-            continue
-        if piece is _EM_OFF:
-            if pending_em:  # emphasis around nothing
+        if piece.__class__ is not str:
+            if piece is _EDGE:
+                edge = True
+            elif piece is _EM_ON:
+                pending_em += 1
+            elif pending_em:  # _EM_OFF, of emphasis around nothing
                 pending_em -= 1
             elif em_open:
                 ranges.append((em_open.pop(), len(text)))
@@ -323,18 +333,21 @@ def _finish(out: list[Any]) -> str:
             continue
         if edge:
             edge = False
-            spaced = text[-1:].isspace() or piece[:1].isspace()
-            text = text.rstrip()
-            piece = piece.lstrip()
-            if not piece:
-                if spaced and text:
-                    text += " "  # kept for what follows; removed at the end or before punctuation
-                continue
+            spaced = text[-1:].isspace()
+            if spaced:
+                text = text.rstrip()
+            if piece[0].isspace():
+                spaced = True
+                piece = piece.lstrip()
+                if not piece:
+                    if text:
+                        text += " "  # kept for what follows; removed at the end or before punctuation
+                    continue
             if spaced and text and piece[0] not in _NO_SPACE_BEFORE and not _opens(text):
                 text += " "
-        while pending_em:
-            em_open.append(len(text))
-            pending_em -= 1
+        if pending_em:
+            em_open.extend([len(text)] * pending_em)
+            pending_em = 0
         text += piece
     while em_open:
         ranges.append((em_open.pop(), len(text)))
