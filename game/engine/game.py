@@ -13,11 +13,11 @@ from operator import ne
 from typing import NamedTuple
 
 from .chance import roll
-from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .model import Choice, Effect, Ending, Faction, Passage, Scene, Story
 from .plan import TRUST, VARIABLE, plan_of
 from .records import field, record
 from .requirements import describe_requirement
-from .text import fill
+from .text import Template, fill
 
 Value = int | bool
 _new = tuple.__new__  # a named tuple made in C, without the Python-level __new__ of its class
@@ -267,39 +267,50 @@ class Game:
         try:
             forms = self._plan.texts[st.scene]
         except KeyError:
-            forms = self._plain_text()
-        if forms is not None:  # no spans and no conditional passages: each paragraph a constant or a %-format
-            v = st.values
-            out: list[str] = []
-            for form in forms:
-                if form.__class__ is str:
-                    out.append(form)  # type: ignore[arg-type]
-                elif form[1].__class__ is int and (value := v[form[1]]).__class__ is int:  # type: ignore[index]
-                    out.append(form[0] % value)
+            forms = self._text_forms()
+        v = st.values
+        out: list[str] = []
+        count = 0  # the visit, worked out when a paragraph with spans first needs it
+        for form in forms:
+            cls = form.__class__
+            if cls is str:
+                out.append(form)  # type: ignore[arg-type]
+            elif cls is tuple:  # a %-format and its slot(s)
+                if form[1].__class__ is int and (value := v[form[1]]).__class__ is int:  # type: ignore[index]
+                    out.append(form[0] % value)  # type: ignore[index]
                 else:
                     out.append(fill(form, v))  # type: ignore[arg-type]
-            return out
-        v, s, c, seed = st.values, st.visited, st.chosen, st.seed
-        scene = self.story.scenes[st.scene]
-        count = st.counts.get(scene.id, 1) if scene.counted else 1
-        out = []
-        for passage in scene.text:
-            if passage.when is None or passage.when.test(v, s, c):
-                for t in passage.paragraphs:
-                    text = t.render(v, s, c, count, seed)
+            else:  # a paragraph with spans, or a passage with a condition
+                if cls is Passage:
+                    if not form.when.test(v, st.visited, st.chosen):  # type: ignore[union-attr]
+                        continue
+                    paragraphs = form.paragraphs  # type: ignore[union-attr]
+                else:
+                    paragraphs = (form,)  # type: ignore[assignment]
+                if not count:
+                    count = st.counts.get(st.scene, 1) if self.story.scenes[st.scene].counted else 1
+                for t in paragraphs:
+                    text = t.render(v, st.visited, st.chosen, count, st.seed)
                     if text:
                         out.append(text)
         return out
 
-    def _plain_text(self) -> tuple[str | tuple[str, int | tuple[int, ...]], ...] | None:
-        """The forms of the current scene's paragraphs (``Template.plain_form``) when it has no conditional passage
-        and no spans, leaving out paragraphs that are always empty; else None. Kept for every game of the story."""
+    def _text_forms(self) -> tuple[str | tuple[str, int | tuple[int, ...]] | Template | Passage, ...]:
+        """The current scene's text, ready for ``text``: each paragraph without spans as its form
+        (``Template.plain_form``; none for one that is always empty), each with spans as its template, and each
+        passage with a condition as it is. Kept for every game of the story."""
         scene = self.story.scenes[self.state.scene]
-        forms = None
-        if all(p.when is None and not any(t.source for t in p.paragraphs) for p in scene.text):
-            forms = tuple(f for p in scene.text for t in p.paragraphs if (f := t.plain_form()) != "")
-        self._plan.texts[scene.id] = forms
-        return forms
+        forms: list[str | tuple[str, int | tuple[int, ...]] | Template | Passage] = []
+        for passage in scene.text:
+            if passage.when is not None:
+                forms.append(passage)
+                continue
+            for t in passage.paragraphs:
+                form = t if t.source else t.plain_form()
+                if form != "":
+                    forms.append(form)
+        ready = self._plan.texts[scene.id] = tuple(forms)
+        return ready
 
     def header(self) -> Header:
         """The current scene's title, place, date and chapter title, rendered."""
@@ -326,13 +337,7 @@ class Game:
 
     def faction_name(self, faction_id: str) -> str:
         """A faction's display name now: renamed by an effect, and rendered."""
-        faction = self.story.factions[faction_id]
-        name = faction.name
-        if faction.name_slot >= 0:
-            n = int(self.state.values[faction.name_slot])
-            if 0 < n <= len(faction.names):
-                name = faction.names[n - 1][1]
-        return self.render(name)
+        return self.render(_display_name(self.story.factions[faction_id], self.state.values))
 
     def ending_title(self) -> str:
         """The title of the ending reached, rendered ('' before an ending)."""
@@ -427,7 +432,8 @@ class Game:
         before = v.copy()
         plan = self._plan
         renamable = plan.renamable
-        names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
+        # (A name as written changes only with its name slot, read from the values kept anyway.)
+        names_before = [self.faction_name(f.id) for f in renamable] if renamable and not plan.names_fixed else ()
         result = self._advance(choice, True)
         after = st.values
         trust: tuple[TrustChange, ...] = ()
@@ -456,11 +462,18 @@ class Game:
                     elif kind is VARIABLE:
                         changed.append(_new(VariableChange, (name, before[i], after[i])))
                 trust, variables = tuple(moved), tuple(changed)
-            if renamable:
+            if names_before:
                 names = tuple(
                     NameChange(f.id, old, new)
                     for f, old in zip(renamable, names_before)
                     if (new := self.faction_name(f.id)) != old
+                )
+            elif renamable:
+                names = tuple(
+                    NameChange(f.id, old, new)
+                    for f in renamable
+                    if before[f.name_slot] != after[f.name_slot]
+                    and (old := _display_name(f, before)) != (new := _display_name(f, after))
                 )
         ending = story.endings.get(to.ending) if to.ending else None
         return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
@@ -468,8 +481,13 @@ class Game:
     def _result(self, choice: Choice) -> tuple[str, ...]:
         st = self.state
         count = st.counts.get(choice.key, 1) if choice.counted else 1
-        rendered = (t.render(st.values, st.visited, st.chosen, count, st.seed) for t in choice.result)
-        return tuple(text for text in rendered if text)
+        v, s, c, seed = st.values, st.visited, st.chosen, st.seed
+        out = []
+        for t in choice.result:
+            text = t.render(v, s, c, count, seed)
+            if text:
+                out.append(text)
+        return tuple(out)
 
     def step(self, choice: Choice) -> None:
         """Take ``choice`` without checks or events (the caller knows it is available). The hot path."""
@@ -550,6 +568,15 @@ class Game:
 
     def fork(self) -> Game:
         return Game(self.story, state=self.state.copy())
+
+
+def _display_name(faction: Faction, values: list[Value]) -> str:
+    """A faction's display name as written, by its name slot in ``values``."""
+    if faction.name_slot >= 0:
+        n = int(values[faction.name_slot])
+        if 0 < n <= len(faction.names):
+            return faction.names[n - 1][1]
+    return faction.name
 
 
 def _changes(story: Story, before: list[Value], after: list[Value]) -> tuple[tuple[TrustChange, ...], tuple[VariableChange, ...]]:

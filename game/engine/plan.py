@@ -21,16 +21,21 @@ class Plan:
     ``slots``: slot by slot, ``(TRUST, faction id)``, ``(VARIABLE, variable id)`` or ``("", "")`` (a faction's
     name slot); None when the slots are not laid out as the loader lays them (factions' first, then variables',
     each in the story's order), and then a choice's changes are listed the long way.
-    ``renamable``: the factions that have other names.
+    ``renamable``: the factions that have other names; ``names_fixed``: no name of theirs has holes or spans, so
+    each changes only with its name slot.
     Per scene id: ``headers``, its heading (``()`` when it varies with play); ``texts``, its paragraphs' forms when
     it has no spans and no conditional passages (None otherwise); ``views``, each choice's view when enabled, by
     its number (``()`` for a choice whose label varies)."""
 
-    __slots__ = ("headers", "renamable", "slots", "span", "texts", "views")
+    __slots__ = ("headers", "names_fixed", "renamable", "slots", "span", "texts", "views")
 
     def __init__(self, story: Story) -> None:
         factions, variables = story.factions.values(), story.variables.values()
         self.renamable: tuple[Faction, ...] = tuple(f for f in factions if f.name_slot >= 0)
+        templates = story.templates
+        self.names_fixed = not any(
+            name in templates for f in self.renamable for name in (f.name, *(shown for _, shown in f.names))
+        )
         slots = [("", "")] * len(story.defaults)
         order = [f.slot for f in factions] + [v.slot for v in variables]
         self.slots: tuple[tuple[str, str], ...] | None = None
