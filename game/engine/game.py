@@ -164,7 +164,7 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
         if kind == "trust":
             v = values[s] + e.amount  # type: ignore[operator]
             lo, hi = lows[s], highs[s]
-            values[s] = lo if v < lo else min(v, hi)
+            values[s] = lo if v < lo else hi if v > hi else v
         elif kind == "fair":
             v = values[s]
             amt = int(e.amount)
@@ -469,12 +469,10 @@ class Game:
                     if (new := self.faction_name(f.id)) != old
                 )
             elif renamable:
-                names = tuple(
-                    NameChange(f.id, old, new)
-                    for f in renamable
-                    if before[f.name_slot] != after[f.name_slot]
-                    and (old := _display_name(f, before)) != (new := _display_name(f, after))
-                )
+                for f in renamable:
+                    i = f.name_slot
+                    if before[i] != after[i] and (old := _display_name(f, before)) != (new := _display_name(f, after)):
+                        names += (NameChange(f.id, old, new),)
         ending = story.endings.get(to.ending) if to.ending else None
         return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
 
