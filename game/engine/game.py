@@ -8,14 +8,19 @@ shuffled text from the seed and the visit).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import compress
+from operator import ne
 from typing import NamedTuple
 
 from .chance import roll
-from .model import Choice, Effect, Ending, Faction, Scene, Story
+from .model import Choice, Effect, Ending, Faction, Passage, Scene, Story
+from .plan import TRUST, VARIABLE, plan_of
 from .records import field, record
 from .requirements import describe_requirement
+from .text import Template, fill
 
 Value = int | bool
+_new = tuple.__new__  # a named tuple made in C, without the Python-level __new__ of its class
 
 __all__ = [
     "ChoiceError", "ChoiceView", "Game", "Header", "NameChange", "Outcome", "ReplayError", "State", "TrustChange",
@@ -176,7 +181,7 @@ def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) 
         if kind == "trust":
             v = values[s] + e.amount  # type: ignore[operator]
             lo, hi = lows[s], highs[s]
-            values[s] = lo if v < lo else min(v, hi)
+            values[s] = lo if v < lo else hi if v > hi else v  # noqa: FURB136 - a call to min() costs more, every step
         elif kind == "fair":
             v = values[s]
             amt = int(e.amount)
@@ -216,11 +221,11 @@ def _open(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) 
 class Game:
     """One playthrough of a story. ``Game(story, seed)`` starts a new game in the start scene."""
 
-    __slots__ = ("_renamable", "state", "story")
+    __slots__ = ("_plan", "state", "story")
 
     def __init__(self, story: Story, seed: int = 0, *, state: State | None = None) -> None:
         self.story = story
-        self._renamable = tuple(f for f in story.factions.values() if f.name_slot >= 0)
+        self._plan = plan_of(story)
         if state is not None:
             self.state = state
             return
@@ -276,39 +281,80 @@ class Game:
         """The current scene's paragraphs, with conditional passages, spans and values resolved. A paragraph with
         emphasis is a ``Styled`` string."""
         st = self.state
-        v, s, c, seed = st.values, st.visited, st.chosen, st.seed
-        scene = self.story.scenes[st.scene]
-        count = st.counts.get(scene.id, 1) if scene.counted else 1
+        try:
+            forms = self._plan.texts[st.scene]
+        except KeyError:
+            forms = self._text_forms()
+        v = st.values
         out: list[str] = []
-        for passage in scene.text:
-            if passage.when is None or passage.when.test(v, s, c):
-                for t in passage.paragraphs:
-                    text = t.render(v, s, c, count, seed)
+        count = 0  # the visit, worked out when a paragraph with spans first needs it
+        for form in forms:
+            cls = form.__class__
+            if cls is str:
+                out.append(form)  # type: ignore[arg-type]
+            elif cls is tuple:  # a %-format and its slot(s)
+                if form[1].__class__ is int and (value := v[form[1]]).__class__ is int:  # type: ignore[index]
+                    out.append(form[0] % value)  # type: ignore[index]
+                else:
+                    out.append(fill(form, v))  # type: ignore[arg-type]
+            else:  # a paragraph with spans, or a passage with a condition
+                if cls is Passage:
+                    if not form.when.test(v, st.visited, st.chosen):  # type: ignore[union-attr]
+                        continue
+                    paragraphs = form.paragraphs  # type: ignore[union-attr]
+                else:
+                    paragraphs = (form,)  # type: ignore[assignment]
+                if not count:
+                    count = st.counts.get(st.scene, 1) if self.story.scenes[st.scene].counted else 1
+                for t in paragraphs:
+                    text = t.render(v, st.visited, st.chosen, count, st.seed)
                     if text:
                         out.append(text)
         return out
 
+    def _text_forms(self) -> tuple[str | tuple[str, int | tuple[int, ...]] | Template | Passage, ...]:
+        """The current scene's text, ready for ``text``: each paragraph without spans as its form
+        (``Template.plain_form``; none for one that is always empty), each with spans as its template, and each
+        passage with a condition as it is. Kept for every game of the story."""
+        scene = self.story.scenes[self.state.scene]
+        forms: list[str | tuple[str, int | tuple[int, ...]] | Template | Passage] = []
+        for passage in scene.text:
+            if passage.when is not None:
+                forms.append(passage)
+                continue
+            for t in passage.paragraphs:
+                form = t if t.source else t.plain_form()
+                if form != "":
+                    forms.append(form)
+        ready = self._plan.texts[scene.id] = tuple(forms)
+        return ready
+
     def header(self) -> Header:
         """The current scene's title, place, date and chapter title, rendered."""
+        sid = self.state.scene
+        headers = self._plan.headers
+        try:
+            known = headers[sid]
+        except KeyError:
+            known = None
+        if known:
+            return known  # type: ignore[no-any-return]
         story = self.story
-        scene = story.scenes[self.state.scene]
+        scene = story.scenes[sid]
         chapter = story.chapters.get(scene.chapter)
-        if not story.templates:  # nothing in the story varies: the text as written
-            return Header(scene.title, scene.place, scene.date, chapter.title if chapter else "")
+        texts = (scene.title, scene.place, scene.date, chapter.title if chapter else "")
+        templates = story.templates
+        if known is None:  # the first time the scene is shown: keep its heading when nothing in it varies
+            constant = not any(text in templates for text in texts)
+            headers[sid] = _new(Header, texts) if constant else ()
+            if constant:
+                return headers[sid]  # type: ignore[no-any-return]
         render = self.render
-        return Header(
-            render(scene.title), render(scene.place), render(scene.date), render(chapter.title) if chapter else ""
-        )
+        return _new(Header, tuple([render(text) for text in texts]))
 
     def faction_name(self, faction_id: str) -> str:
         """A faction's display name now: renamed by an effect, and rendered."""
-        faction = self.story.factions[faction_id]
-        name = faction.name
-        if faction.name_slot >= 0:
-            n = int(self.state.values[faction.name_slot])
-            if 0 < n <= len(faction.names):
-                name = faction.names[n - 1][1]
-        return self.render(name)
+        return self.render(_display_name(self.story.factions[faction_id], self.state.values))
 
     def ending_title(self) -> str:
         """The title of the ending reached, rendered ('' before an ending)."""
@@ -320,24 +366,30 @@ class Game:
         st = self.state
         v, s, c = st.values, st.visited, st.chosen
         scene = self.story.scenes[st.scene]
-        templates = self.story.templates
-        count = st.counts.get(scene.id, 1) if scene.counted else 1
+        simple = scene.simple
+        try:
+            ready = self._plan.views[scene.id]
+        except KeyError:
+            ready = self._ready_views(scene)
         views: list[ChoiceView] = []
         fallbacks = False
-        for choice in scene.choices:
-            if choice.fallback:
-                fallbacks = True
+        n = 0
+        for choice, shown in ready:
+            if not simple:
+                if choice.fallback:
+                    fallbacks = True
+                    continue
+                if choice.once and choice.key in c:
+                    continue
+            test = choice.visible_if
+            if test is not None and not test.test(v, s, c):
                 continue
-            if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
-                continue
-            if choice.once and choice.key in c:
-                continue
-            enabled = choice.enabled_if is None or bool(choice.enabled_if.test(v, s, c))
-            label = choice.label
-            template = templates.get(label)
-            if template is not None:
-                label = template.render(v, s, c, count, st.seed)
-            views.append(ChoiceView(choice.id, label, enabled, "" if enabled else self.reason(choice), len(views) + 1))
+            n += 1
+            test = choice.enabled_if
+            if test is None or test.test(v, s, c):
+                views.append(shown[n - 1] if shown else _new(ChoiceView, (choice.id, self.render(choice.label), True, "", n)))
+            else:
+                views.append(_new(ChoiceView, (choice.id, self.render(choice.label), False, self.reason(choice), n)))
         if fallbacks and not any(view.enabled for view in views):
             for choice in scene.choices:
                 if choice.fallback and _visible(choice, v, s, c):
@@ -345,6 +397,19 @@ class Game:
                     reason = "" if enabled else self.reason(choice)
                     views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
         return views
+
+    def _ready_views(self, scene: Scene) -> tuple[tuple[Choice, tuple[ChoiceView, ...]], ...]:
+        """Each choice of ``scene`` with its views when enabled, numbered 1, 2, ... (its label as written; none for
+        a choice whose label varies): made once per story, as a view is made in C but still costs more than finding
+        it."""
+        templates = self.story.templates
+        numbers = range(1, len(scene.choices) + 1)
+        ready = tuple(
+            (ch, () if ch.label in templates else tuple(_new(ChoiceView, (ch.id, ch.label, True, "", n)) for n in numbers))
+            for ch in scene.choices
+        )
+        self._plan.views[scene.id] = ready
+        return ready
 
     def reason(self, choice: Choice) -> str:
         """Why a choice is disabled now: the author's reason, or the parts of its requirement that fail."""
@@ -366,8 +431,10 @@ class Game:
         scene = story.scenes[st.scene]
         if scene.ending:
             raise ChoiceError(f"the story has ended (ending {scene.ending!r}); there is nothing to choose")
-        choice = scene.choice(choice_id)
-        if choice is None:
+        for choice in scene.choices:  # (Scene.choice, without the call)
+            if choice.id == choice_id:
+                break
+        else:
             raise ChoiceError(f"scene {scene.id!r} has no choice {choice_id!r}")
         v, s, c = st.values, st.visited, st.chosen
         if choice.visible_if is not None and not choice.visible_if.test(v, s, c):
@@ -380,69 +447,104 @@ class Game:
         if choice.enabled_if is not None and not choice.enabled_if.test(v, s, c):
             raise ChoiceError(f"choice {choice_id!r} is disabled: {self.reason(choice)}")
         before = v.copy()
-        renamable = self._renamable
-        names_before = [self.faction_name(f.id) for f in renamable] if renamable else ()
-        self._take(choice)
-        result = self._result(choice) if choice.result else ()
-        self._enter(story.scenes[self._route(choice)])
+        plan = self._plan
+        renamable = plan.renamable
+        # (A name as written changes only with its name slot, read from the values kept anyway.)
+        names_before = [self.faction_name(f.id) for f in renamable] if renamable and not plan.names_fixed else ()
+        result = self._advance(choice, True)
         after = st.values
         trust: tuple[TrustChange, ...] = ()
         variables: tuple[VariableChange, ...] = ()
         names: tuple[NameChange, ...] = ()
+        to = story.scenes[st.scene]
         if before != after:
-            trust = tuple(
-                TrustChange(f.id, before[f.slot], after[f.slot])  # type: ignore[arg-type]
-                for f in story.factions.values()
-                if before[f.slot] != after[f.slot]
-            )
-            first = len(story.factions)  # variables take the slots after the factions'
-            if before[first:] != after[first:]:
-                variables = tuple(
-                    VariableChange(x.id, before[x.slot], after[x.slot])
-                    for x in story.variables.values()
-                    if before[x.slot] != after[x.slot]
-                )
-            if renamable:
+            table = plan.slots
+            if table is None:
+                trust, variables = _changes(story, before, after)
+            elif len(choice.effects) == 1 and not to.on_enter:  # one effect, so one slot moved
+                i = choice.effects[0].slot
+                kind, name = table[i]
+                if kind is TRUST:
+                    trust = (_new(TrustChange, (name, before[i], after[i])),)
+                elif kind is VARIABLE:
+                    variables = (_new(VariableChange, (name, before[i], after[i])),)
+            else:
+                # The slots that changed, found in C; usually one. (tuple.__new__: the named tuples made in C.)
+                moved = []
+                changed = []
+                for i in compress(plan.span, map(ne, before, after)):
+                    kind, name = table[i]
+                    if kind is TRUST:
+                        moved.append(_new(TrustChange, (name, before[i], after[i])))
+                    elif kind is VARIABLE:
+                        changed.append(_new(VariableChange, (name, before[i], after[i])))
+                trust, variables = tuple(moved), tuple(changed)
+            if names_before:
                 names = tuple(
                     NameChange(f.id, old, new)
                     for f, old in zip(renamable, names_before)
                     if (new := self.faction_name(f.id)) != old
                 )
-        return Outcome(scene.id, choice.id, st.scene, trust, variables, self.ending, st, result, names)
+            elif renamable:
+                for f in renamable:
+                    i = f.name_slot
+                    if before[i] != after[i] and (old := _display_name(f, before)) != (new := _display_name(f, after)):
+                        names += (NameChange(f.id, old, new),)
+        ending = story.endings.get(to.ending) if to.ending else None
+        return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
 
     def _result(self, choice: Choice) -> tuple[str, ...]:
         st = self.state
         count = st.counts.get(choice.key, 1) if choice.counted else 1
-        rendered = (t.render(st.values, st.visited, st.chosen, count, st.seed) for t in choice.result)
-        return tuple(text for text in rendered if text)
+        v, s, c, seed = st.values, st.visited, st.chosen, st.seed
+        out = []
+        for t in choice.result:
+            text = t.render(v, s, c, count, seed)
+            if text:
+                out.append(text)
+        return tuple(out)
 
     def step(self, choice: Choice) -> None:
         """Take ``choice`` without checks or events (the caller knows it is available). The hot path."""
-        self._take(choice)
-        self._enter(self.story.scenes[self._route(choice)])
+        self._advance(choice)
 
-    def _take(self, choice: Choice) -> None:
+    def _advance(self, choice: Choice, results: bool = False) -> tuple[str, ...]:
+        """Take ``choice`` (its effects, the chosen set, counts and log), follow its route and enter the scene it
+        leads to; with ``results``, render its result in between (after its effects, before the scene's). One
+        function for what every step of every kind of play does."""
         st = self.state
+        values = st.values
         if choice.effects:
-            apply_effects(self.story, choice.effects, st.values)
-        st.chosen.add(choice.key)
+            apply_effects(self.story, choice.effects, values)
+        key = choice.key
+        st.chosen.add(key)
         if choice.counted:
-            st.counts[choice.key] = st.counts.get(choice.key, 0) + 1
-        st.log.append((st.scene, choice.id))
-
-    def _route(self, choice: Choice) -> str:
+            st.counts[key] = st.counts.get(key, 0) + 1
+        log = st.log
+        log.append((st.scene, choice.id))
+        result = self._result(choice) if results and choice.result else ()
         routes = choice.routes
         if len(routes) == 1:
-            return routes[0].target
-        st = self.state
-        step = len(st.log)
-        for k, r in enumerate(routes):
-            if r.when is not None and not r.when.test(st.values, st.visited, st.chosen):
-                continue
-            if r.chance is not None and roll(st.seed, step, k) >= r.chance:
-                continue
-            return r.target
-        return routes[-1].target
+            target = routes[0].target
+        else:
+            target = routes[-1].target
+            step = len(log)
+            for k, r in enumerate(routes):
+                if r.when is not None and not r.when.test(values, st.visited, st.chosen):
+                    continue
+                if r.chance is not None and roll(st.seed, step, k) >= r.chance:
+                    continue
+                target = r.target
+                break
+        # Entering it, as _enter does (written out: a call costs as much as the rest).
+        scene = self.story.scenes[target]
+        st.scene = target
+        if scene.on_enter:
+            apply_effects(self.story, scene.on_enter, values)
+        st.visited.add(target)
+        if scene.counted:
+            st.counts[target] = st.counts.get(target, 0) + 1
+        return result
 
     def _enter(self, scene: Scene) -> None:
         st = self.state
@@ -481,6 +583,24 @@ class Game:
 
     def fork(self) -> Game:
         return Game(self.story, state=self.state.copy())
+
+
+def _display_name(faction: Faction, values: list[Value]) -> str:
+    """A faction's display name as written, by its name slot in ``values``."""
+    if faction.name_slot >= 0:
+        n = int(values[faction.name_slot])
+        if 0 < n <= len(faction.names):
+            return faction.names[n - 1][1]
+    return faction.name
+
+
+def _changes(story: Story, before: list[Value], after: list[Value]) -> tuple[tuple[TrustChange, ...], tuple[VariableChange, ...]]:
+    """The trust and variable changes between two states' values, faction by faction and variable by variable."""
+    trust = tuple(TrustChange(f.id, before[f.slot], after[f.slot]) for f in story.factions.values()  # type: ignore[arg-type]
+                  if before[f.slot] != after[f.slot])
+    variables = tuple(VariableChange(x.id, before[x.slot], after[x.slot]) for x in story.variables.values()
+                      if before[x.slot] != after[x.slot])
+    return trust, variables
 
 
 def _visible(ch: Choice, values: list[Value], visited: set[str], chosen: set[str]) -> bool:

@@ -11,6 +11,10 @@ from .pos import NOWHERE, Pos
 from .records import field, record
 from .text import Template
 
+TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
+
 Value = int | bool
 
 
@@ -186,6 +190,10 @@ class Scene:
 @record
 class Story:
     """A loaded, validated story. Immutable; play it with ``game.engine.Game``."""
+
+    __slots__ = ("_plan",)  # not a field: how the engine plays it fast (``game.engine.plan``), made on first play
+    if TYPE_CHECKING:
+        _plan: ClassVar[Any]
 
     id: str
     title: str

@@ -65,6 +65,12 @@ def record(cls: Any = None, /, *, frozen: bool = True, order: bool = False) -> A
 def _make(cls: type, frozen: bool, order: bool) -> type:
     names = tuple(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063 - inspect would cost more than it saves
     ns = {k: v for k, v in cls.__dict__.items() if k not in ("__dict__", "__weakref__")}
+    # Slots the class declares itself are kept besides the fields': not fields (not compared, shown, made by
+    # __init__ or copied by replace), for what a record works out about itself on first use.
+    own = ns.pop("__slots__", ())
+    own = (own,) if isinstance(own, str) else tuple(own)
+    for name in own:
+        ns.pop(name, None)  # the class statement's slot descriptor; the record's class makes its own
     defaults: list[Any] = []  # per field: its default; _MISSING when it has none; its Field when a factory makes it
     compared = []
     for name in names:
@@ -83,7 +89,7 @@ def _make(cls: type, frozen: bool, order: bool) -> type:
     own_init = "__init__" in ns  # as with dataclasses, a class's own __init__ is kept (see Outcome for why)
     if not own_init:
         ns["__signature__"] = _Signature(names, tuple(defaults))
-    ns["__slots__"] = names
+    ns["__slots__"] = names + own
     ns["__match_args__"] = names
     ns[_FIELDS] = names
     key = _getter(tuple(compared))

@@ -48,7 +48,7 @@ from .spans import (
 
 TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 if TYPE_CHECKING:
-    from typing import Any, Self
+    from typing import Any, ClassVar, Self
 
     from .conditions import Names
     from .model import Condition
@@ -123,21 +123,40 @@ class Template:
     it shows; ``source`` is the text as written, kept for templates with spans (the story cache compiles them again
     from it) and empty for the rest."""
 
+    __slots__ = ("_plain",)  # not a field: the form of a template without spans, worked out when first rendered
+    if TYPE_CHECKING:
+        _plain: ClassVar[Any]  # what plain_form returns
+
     parts: Parts
     names: tuple[str, ...] = ()
     source: str = ""
 
     def render(self, values: list, visited: Any = (), chosen: Any = (), count: int = 1, seed: int = 0) -> str:
         """The text in this state. ``count`` is the visit (or the time a choice is taken) that picks alternatives."""
-        parts = self.parts
         if not self.source:
-            if len(parts) == 1 and parts[0].__class__ is str:
-                return parts[0]  # type: ignore[return-value]
-            # (A list, not a generator: join() makes one anyway, and this is the hot path of rendered play.)
-            return "".join([p if p.__class__ is str else show(values[p]) for p in parts])  # type: ignore[misc,index]
+            # The hot path of rendered play: a constant, or a %-format with one value (or several) filled in.
+            try:
+                plain = self._plain
+            except AttributeError:
+                plain = self.plain_form()
+            return plain if plain.__class__ is str else fill(plain, values)  # type: ignore[no-any-return]
         out: list[Any] = []
-        _emit(parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
+        _emit(self.parts, (values, visited, chosen, count if count > 0 else 1, seed), out)
         return _finish(out)
+
+    def plain_form(self) -> str | tuple[str, int | tuple[int, ...]]:
+        """How a template without spans renders: its text when it has no holes, else a %-format of its literal
+        parts (a literal % doubled) and the slot, or slots, of its holes, in order."""
+        parts = self.parts
+        slots = tuple(p for p in parts if p.__class__ is int)
+        plain: str | tuple[str, int | tuple[int, ...]]
+        if not slots:
+            plain = "".join(parts)  # type: ignore[arg-type]
+        else:
+            form = "".join(p.replace("%", "%%") if p.__class__ is str else "%s" for p in parts)  # type: ignore[union-attr]
+            plain = (form, slots[0] if len(slots) == 1 else slots)
+        object.__setattr__(self, "_plain", plain)
+        return plain
 
     @property
     def plain(self) -> bool:
@@ -199,6 +218,16 @@ def _varies(parts: Parts) -> Iterator[Vary]:
         yield from _varies(child)
 
 
+def fill(plain: tuple[str, int | tuple[int, ...]], values: list) -> str:
+    """A template without spans that has holes, rendered from its form (``Template.plain_form``): a %-format and
+    the slot, or slots, of its holes."""
+    form, slot = plain
+    if slot.__class__ is int:
+        value = values[slot]  # type: ignore[index]
+        return form % (value if value.__class__ is int else show(value),)
+    return form % tuple([show(values[i]) for i in slot])  # type: ignore[union-attr]
+
+
 def show(value: Value) -> str:
     """A value as ``{name}`` shows it: a number in digits, a true/false as yes/no."""
     if value is True:
@@ -217,35 +246,47 @@ if TYPE_CHECKING:
 
 
 def _emit(parts: Parts, ctx: Context, out: list[Any]) -> None:
+    # Dispatch on the exact class (parts are made by compile_text and the cache, never subclassed): cheaper than
+    # isinstance. A branch or alternative that is one literal is appended without a call.
     values = ctx[0]
+    append = out.append
     for p in parts:
-        if isinstance(p, str):
-            out.append(p)
-        elif isinstance(p, int):
-            out.append(show(values[p]))
-        elif isinstance(p, Show):
-            v = values[p.slot]
-            if not p.form:
-                out.append(p.one if v == 1 or v == -1 else p.many)
+        cls = p.__class__
+        if cls is str:
+            append(p)
+        elif cls is int:
+            value = values[p]  # type: ignore[index]
+            append(str(value) if value.__class__ is int else show(value))
+        elif cls is When:
+            append(_EDGE)
+            branch = p.then if p.cond.test(values, ctx[1], ctx[2]) else p.other  # type: ignore[union-attr]
+            if len(branch) == 1 and branch[0].__class__ is str:
+                append(branch[0])
+            elif branch:
+                _emit(branch, ctx, out)
+            append(_EDGE)
+        elif cls is Vary:
+            append(_EDGE)
+            picked = pick(p, ctx[3], ctx[4])  # type: ignore[arg-type]
+            if picked:
+                if len(picked) == 1 and picked[0].__class__ is str:
+                    append(picked[0])
+                else:
+                    _emit(picked, ctx, out)
+            append(_EDGE)
+        elif cls is Show:
+            value = values[p.slot]  # type: ignore[union-attr]
+            if not p.form:  # type: ignore[union-attr]
+                append(p.one if value == 1 or value == -1 else p.many)  # type: ignore[union-attr]
             else:
-                words = number_words(int(v))
-                out.append(words[:1].upper() + words[1:] if p.form == "Words" else words)
-        elif isinstance(p, When):
-            out.append(_EDGE)
-            _emit(p.then if p.cond.test(values, ctx[1], ctx[2]) else p.other, ctx, out)
-            out.append(_EDGE)
-        elif isinstance(p, Vary):
-            out.append(_EDGE)
-            picked = pick(p, ctx[3], ctx[4])
-            if picked is not None:
-                _emit(picked, ctx, out)
-            out.append(_EDGE)
+                words = number_words(int(value))
+                append(words[:1].upper() + words[1:] if p.form == "Words" else words)  # type: ignore[union-attr]
         else:
-            out.append(_EDGE)
-            out.append(_EM_ON)
-            _emit(p.parts, ctx, out)
-            out.append(_EM_OFF)
-            out.append(_EDGE)
+            append(_EDGE)
+            append(_EM_ON)
+            _emit(p.parts, ctx, out)  # type: ignore[union-attr]
+            append(_EM_OFF)
+            append(_EDGE)
 
 
 def pick(vary: Vary, count: int, seed: int) -> Parts | None:
@@ -280,14 +321,12 @@ def _finish(out: list[Any]) -> str:
     ranges: list[tuple[int, int]] = []
     pending_em = 0
     for piece in out:
-        if piece is _EDGE:
-            edge = True
-            continue
-        if piece is _EM_ON:
-            pending_em += 1
-            continue
-        if piece is _EM_OFF:
-            if pending_em:  # emphasis around nothing
+        if piece.__class__ is not str:
+            if piece is _EDGE:
+                edge = True
+            elif piece is _EM_ON:
+                pending_em += 1
+            elif pending_em:  # _EM_OFF, of emphasis around nothing
                 pending_em -= 1
             elif em_open:
                 ranges.append((em_open.pop(), len(text)))
@@ -296,18 +335,21 @@ def _finish(out: list[Any]) -> str:
             continue
         if edge:
             edge = False
-            spaced = text[-1:].isspace() or piece[:1].isspace()
-            text = text.rstrip()
-            piece = piece.lstrip()
-            if not piece:
-                if spaced and text:
-                    text += " "  # kept for what follows; removed at the end or before punctuation
-                continue
+            spaced = text[-1:].isspace()
+            if spaced:
+                text = text.rstrip()
+            if piece[0].isspace():
+                spaced = True
+                piece = piece.lstrip()
+                if not piece:
+                    if text:
+                        text += " "  # kept for what follows; removed at the end or before punctuation
+                    continue
             if spaced and text and piece[0] not in _NO_SPACE_BEFORE and not _opens(text):
                 text += " "
-        while pending_em:
-            em_open.append(len(text))
-            pending_em -= 1
+        if pending_em:
+            em_open.extend([len(text)] * pending_em)
+            pending_em = 0
         text += piece
     while em_open:
         ranges.append((em_open.pop(), len(text)))
