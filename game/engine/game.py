@@ -1,4 +1,5 @@
-"""Playing a story: the State and the Game, the one public API the TUI, saves, replays and tools use.
+"""Playing a story: the Game, the one public API the TUI, saves, replays and tools use (with the records it hands
+back, from ``game.engine.state``).
 
 The UI asks "what text, what choices?" and says "choose this one". Everything is deterministic:
 story + seed + choice log always give the same state (chance routes roll from the seed and the step number, and
@@ -10,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import compress
 from operator import ne
-from typing import NamedTuple
 
 from .chance import roll
 from .model import Choice, Effect, Ending, Faction, Passage, Scene, Story
 from .plan import TRUST, VARIABLE, plan_of
-from .records import field, record
 from .requirements import describe_requirement
-from .text import Template, fill
+from .state import ChoiceView, Header, NameChange, Outcome, State, TrustChange, VariableChange
+from .text import fill
 
 Value = int | bool
 _new = tuple.__new__  # a named tuple made in C, without the Python-level __new__ of its class
@@ -41,135 +41,6 @@ class ReplayError(Exception):
         self.scene = scene
         self.choice = choice
         self.message = message
-
-
-@record(frozen=False)
-class State:
-    """Everything that changes during play. Compare two states with ``==``; copy with ``copy()``.
-
-    ``counts`` holds how many times a scene was entered (by scene id) or a choice taken (by 'scene.choice'), kept
-    only for the scenes and choices whose text varies with it."""
-
-    scene: str
-    values: list[Value]
-    visited: set[str]
-    chosen: set[str]
-    log: list[tuple[str, str]]
-    seed: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def copy(self) -> State:
-        return State(
-            self.scene, list(self.values), set(self.visited), set(self.chosen), list(self.log), self.seed,
-            dict(self.counts),
-        )
-
-    @property
-    def turn(self) -> int:
-        return len(self.log)
-
-    def to_dict(self, story: Story) -> dict:
-        """A plain, JSON/YAML-friendly snapshot (names, not slots)."""
-        out = {
-            "scene": self.scene,
-            "trust": {f.id: self.values[f.slot] for f in story.factions.values()},
-            "variables": {v.id: self.values[v.slot] for v in story.variables.values()},
-            "visited": sorted(self.visited),
-            "chosen": sorted(self.chosen),
-            "log": [f"{s}.{c}" for s, c in self.log],
-            "seed": self.seed,
-        }
-        names = {f.id: _name_id(f, self.values) for f in story.factions.values() if f.name_slot >= 0}
-        if any(names.values()):
-            out["names"] = {k: v for k, v in names.items() if v}
-        if self.counts:
-            out["counts"] = dict(sorted(self.counts.items()))
-        return out
-
-
-def _name_id(faction: Faction, values: list[Value]) -> str:
-    n = int(values[faction.name_slot])
-    return faction.names[n - 1][0] if 0 < n <= len(faction.names) else ""
-
-
-# The small records a choice produces are named tuples: made in C, which matters when a screen's worth of them is
-# built for every step (rendered play runs at hundreds of thousands of choices a second).
-
-
-class TrustChange(NamedTuple):
-    faction: str
-    before: int
-    after: int
-
-    @property
-    def delta(self) -> int:
-        return self.after - self.before
-
-
-class VariableChange(NamedTuple):
-    name: str
-    before: Value
-    after: Value
-
-
-class NameChange(NamedTuple):
-    """A faction renamed by the choice: its display names before and after."""
-
-    faction: str
-    before: str
-    after: str
-
-
-@record(frozen=False)  # made on every step of rendered play, and a frozen record's stores cost more
-class Outcome:
-    """What one choice did: where it led, what it changed (on the choice and on entering the scene), and its
-    result: the aftermath paragraphs the story shows before the next scene. A record: read it, do not change it."""
-
-    scene_from: str
-    choice: str
-    scene_to: str
-    trust: tuple[TrustChange, ...] = ()
-    variables: tuple[VariableChange, ...] = ()
-    ending: Ending | None = None
-    state: State | None = field(default=None, compare=False)
-    result: tuple[str, ...] = ()
-    names: tuple[NameChange, ...] = ()
-
-    # Written out rather than made by @record: one is made on every step of rendered play and of a replay, and plain
-    # assignments cost a fraction of a generic __init__'s stores. Keep it in step with the fields above (a test does).
-    def __init__(
-        self, scene_from: str, choice: str, scene_to: str, trust: tuple[TrustChange, ...] = (),
-        variables: tuple[VariableChange, ...] = (), ending: Ending | None = None, state: State | None = None,
-        result: tuple[str, ...] = (), names: tuple[NameChange, ...] = (),
-    ) -> None:
-        self.scene_from = scene_from
-        self.choice = choice
-        self.scene_to = scene_to
-        self.trust = trust
-        self.variables = variables
-        self.ending = ending
-        self.state = state
-        self.result = result
-        self.names = names
-
-
-class ChoiceView(NamedTuple):
-    """A visible choice as the player sees it (label and reason rendered)."""
-
-    id: str
-    label: str
-    enabled: bool
-    reason: str
-    number: int  # 1-based position among visible choices
-
-
-class Header(NamedTuple):
-    """A scene's heading as the player sees it, rendered: title, place, date and the chapter's title."""
-
-    title: str
-    place: str
-    date: str
-    chapter: str
 
 
 def apply_effects(story: Story, effects: Iterable[Effect], values: list[Value]) -> None:
@@ -282,9 +153,9 @@ class Game:
         emphasis is a ``Styled`` string."""
         st = self.state
         try:
-            forms = self._plan.texts[st.scene]
+            forms = self._plan.scenes[st.scene].text
         except KeyError:
-            forms = self._text_forms()
+            forms = self._plan.scene(self.story, self.scene).text
         v = st.values
         out: list[str] = []
         count = 0  # the visit, worked out when a paragraph with spans first needs it
@@ -312,45 +183,17 @@ class Game:
                         out.append(text)
         return out
 
-    def _text_forms(self) -> tuple[str | tuple[str, int | tuple[int, ...]] | Template | Passage, ...]:
-        """The current scene's text, ready for ``text``: each paragraph without spans as its form
-        (``Template.plain_form``; none for one that is always empty), each with spans as its template, and each
-        passage with a condition as it is. Kept for every game of the story."""
-        scene = self.story.scenes[self.state.scene]
-        forms: list[str | tuple[str, int | tuple[int, ...]] | Template | Passage] = []
-        for passage in scene.text:
-            if passage.when is not None:
-                forms.append(passage)
-                continue
-            for t in passage.paragraphs:
-                form = t if t.source else t.plain_form()
-                if form != "":
-                    forms.append(form)
-        ready = self._plan.texts[scene.id] = tuple(forms)
-        return ready
-
     def header(self) -> Header:
         """The current scene's title, place, date and chapter title, rendered."""
-        sid = self.state.scene
-        headers = self._plan.headers
         try:
-            known = headers[sid]
+            plan = self._plan.scenes[self.state.scene]
         except KeyError:
-            known = None
-        if known:
-            return known  # type: ignore[no-any-return]
-        story = self.story
-        scene = story.scenes[sid]
-        chapter = story.chapters.get(scene.chapter)
-        texts = (scene.title, scene.place, scene.date, chapter.title if chapter else "")
-        templates = story.templates
-        if known is None:  # the first time the scene is shown: keep its heading when nothing in it varies
-            constant = not any(text in templates for text in texts)
-            headers[sid] = _new(Header, texts) if constant else ()
-            if constant:
-                return headers[sid]  # type: ignore[no-any-return]
+            plan = self._plan.scene(self.story, self.scene)
+        header = plan.header
+        if header is not None:
+            return header
         render = self.render
-        return _new(Header, tuple([render(text) for text in texts]))
+        return _new(Header, tuple([render(text) for text in plan.heading]))
 
     def faction_name(self, faction_id: str) -> str:
         """A faction's display name now: renamed by an effect, and rendered."""
@@ -368,9 +211,9 @@ class Game:
         scene = self.story.scenes[st.scene]
         simple = scene.simple
         try:
-            ready = self._plan.views[scene.id]
+            ready = self._plan.scenes[scene.id].views
         except KeyError:
-            ready = self._ready_views(scene)
+            ready = self._plan.scene(self.story, scene).views
         views: list[ChoiceView] = []
         fallbacks = False
         n = 0
@@ -397,19 +240,6 @@ class Game:
                     reason = "" if enabled else self.reason(choice)
                     views.append(ChoiceView(choice.id, self.render(choice.label), enabled, reason, len(views) + 1))
         return views
-
-    def _ready_views(self, scene: Scene) -> tuple[tuple[Choice, tuple[ChoiceView, ...]], ...]:
-        """Each choice of ``scene`` with its views when enabled, numbered 1, 2, ... (its label as written; none for
-        a choice whose label varies): made once per story, as a view is made in C but still costs more than finding
-        it."""
-        templates = self.story.templates
-        numbers = range(1, len(scene.choices) + 1)
-        ready = tuple(
-            (ch, () if ch.label in templates else tuple(_new(ChoiceView, (ch.id, ch.label, True, "", n)) for n in numbers))
-            for ch in scene.choices
-        )
-        self._plan.views[scene.id] = ready
-        return ready
 
     def reason(self, choice: Choice) -> str:
         """Why a choice is disabled now: the author's reason, or the parts of its requirement that fail."""
