@@ -54,7 +54,8 @@ def record(cls: Any = None, /, *, frozen: bool = True, order: bool = False) -> A
     """Make ``cls`` a record: slots for its annotated fields, an ``__init__`` taking them in order (with their
     defaults), value equality and hashing (frozen records), a repr, and (``order=True``) ordering by the fields
     in order. ``frozen=False`` allows assignment (and gives no hash). As with dataclasses, an ``__init__`` the class
-    defines itself is kept."""
+    defines itself is kept. Slots the class declares itself (``__slots__``) are kept beside the fields' and are no
+    fields: for what a record works out about itself on first use (set through ``object.__setattr__``)."""
 
     def wrap(cls: Any) -> Any:
         return _make(cls, frozen, order)

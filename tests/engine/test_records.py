@@ -222,6 +222,27 @@ def test_records_have_slots_match_args_and_fields() -> None:
     assert is_record(gate) and not is_record(Gate) and not is_record(("north", 40))
 
 
+@record
+class Well:
+    __slots__ = ("_depth",)  # a slot of its own: what the well works out about itself, not one of its fields
+
+    village: str
+    buckets: int = 0
+
+
+def test_a_records_own_slots_are_not_fields() -> None:
+    well = Well("Tal Abyad", 3)
+    assert fields(Well) == ("village", "buckets") and Well.__match_args__ == ("village", "buckets")
+    assert not hasattr(well, "_depth")
+    object.__setattr__(well, "_depth", 40)  # set by the record itself, past the refusal a frozen record makes
+    assert well._depth == 40  # type: ignore[attr-defined]
+    assert well == Well("Tal Abyad", 3) and hash(well) == hash(Well("Tal Abyad", 3))
+    assert repr(well) == "Well(village='Tal Abyad', buckets=3)"
+    assert not hasattr(replace(well, buckets=4), "_depth")
+    with pytest.raises(AttributeError):
+        well._depth = 41  # type: ignore[attr-defined]
+
+
 def test_replace_makes_a_copy_with_some_fields_changed() -> None:
     gate = Gate("north", 40, pos=(1, 2))
     assert replace(gate, men=3) == Gate("north", 3, pos=(1, 2))
