@@ -163,11 +163,9 @@ class Game:
             cls = form.__class__
             if cls is str:
                 out.append(form)  # type: ignore[arg-type]
-            elif cls is tuple:  # a %-format and its slot(s)
-                if form[1].__class__ is int and (value := v[form[1]]).__class__ is int:  # type: ignore[index]
-                    out.append(form[0] % value)  # type: ignore[index]
-                else:
-                    out.append(fill(form, v))  # type: ignore[arg-type]
+            elif cls is tuple:  # a %-format and the slot of its one value
+                value = v[form[1]]  # type: ignore[index]
+                out.append(form[0] % value if value.__class__ is int else fill(form, v))  # type: ignore[index,arg-type]
             else:  # a paragraph with spans, or a passage with a condition
                 if cls is Passage:
                     if not form.when.test(v, st.visited, st.chosen):  # type: ignore[union-attr]
@@ -321,7 +319,7 @@ class Game:
                     if before[i] != after[i] and (old := _display_name(f, before)) != (new := _display_name(f, after)):
                         names += (NameChange(f.id, old, new),)
         ending = story.endings.get(to.ending) if to.ending else None
-        return Outcome(scene.id, choice.id, to.id, trust, variables, ending, st, result, names)
+        return Outcome(scene.id, choice.id, st.scene, trust, variables, ending, st, result, names)
 
     def _result(self, choice: Choice) -> tuple[str, ...]:
         st = self.state

@@ -61,9 +61,9 @@ class ScenePlan:
     """How a scene is shown, as far as that never changes.
 
     ``heading``: its title, place, date and chapter title as written; ``header``: the ``Header`` of them when none
-    varies (None when one does). ``text``: its text, each paragraph without spans as its form
-    (``Template.plain_form``; left out when always empty), each with spans as its template, each passage with a
-    condition as it is. ``views``: each choice with its views when enabled, numbered 1, 2, ... (none when its
+    varies (None when one does). ``text``: its text, each paragraph without spans and with at most one value as
+    its form (``Template.plain_form``; left out when always empty), each other paragraph as its template, each
+    passage with a condition as it is. ``views``: each choice with its views when enabled, numbered 1, 2, ... (none when its
     label varies): a view is made in C, but finding one costs less still."""
 
     __slots__ = ("header", "heading", "text", "views")
@@ -82,7 +82,9 @@ class ScenePlan:
                 continue
             for t in passage.paragraphs:
                 form = t if t.source else t.plain_form()
-                if form != "":
+                if form.__class__ is tuple and form[1].__class__ is not int:  # type: ignore[index]
+                    text.append(t)  # several values: Template.render fills them in
+                elif form != "":
                     text.append(form)
         self.text: tuple[Form, ...] = tuple(text)
         numbers = range(1, len(scene.choices) + 1)
