@@ -143,8 +143,8 @@ endings:
 chapter: one
 scenes:
   - id: start
-    title: The Room
-    text: The groups meet.
+    title: Tal Abyad, the school
+    text: The commanders sit at the pupils' desks and argue about the map.
     choices:
       - {id: found, label: Found the room, effects: {rename: {volcano: room, town: council}}, goto: start}
       - {id: recruit, label: Recruit, effects: {add: {men: 5}}, goto: start}
