@@ -14,9 +14,10 @@ Rendered text is ``str``; a paragraph with emphasis is a ``Styled`` (a ``str`` w
 _WHERE = {
     "ConditionError": "conditions",
     **dict.fromkeys(
-        ("ChoiceError", "ChoiceView", "Game", "Header", "NameChange", "Outcome", "ReplayError", "State", "TrustChange",
-         "VariableChange", "apply_effects", "available_choices", "describe_requirement"),
-        "game",
+        ("ChoiceError", "Game", "ReplayError", "apply_effects", "available_choices", "describe_requirement"), "game"
+    ),
+    **dict.fromkeys(
+        ("ChoiceView", "Header", "NameChange", "Outcome", "State", "TrustChange", "VariableChange"), "state"
     ),
     **dict.fromkeys(
         ("Chapter", "Choice", "Condition", "Effect", "Ending", "Faction", "GlossaryEntry", "Location", "Passage",
@@ -29,21 +30,7 @@ _WHERE = {
 TYPE_CHECKING = False  # (not imported from typing: a warm start does not import typing at all)
 if TYPE_CHECKING:
     from .conditions import ConditionError
-    from .game import (
-        ChoiceError,
-        ChoiceView,
-        Game,
-        Header,
-        NameChange,
-        Outcome,
-        ReplayError,
-        State,
-        TrustChange,
-        VariableChange,
-        apply_effects,
-        available_choices,
-        describe_requirement,
-    )
+    from .game import ChoiceError, Game, ReplayError, apply_effects, available_choices, describe_requirement
     from .model import (
         Chapter,
         Choice,
@@ -61,6 +48,7 @@ if TYPE_CHECKING:
         Story,
         Variable,
     )
+    from .state import ChoiceView, Header, NameChange, Outcome, State, TrustChange, VariableChange
     from .text import Styled, Template, TextError, emphasis_of, number_words
 
 
