@@ -93,7 +93,6 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         hit = cache.lookup(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
-    from .build import CompiledConditions
     from .parts import assemble, read_file_part, read_manifest_part
     from .yamlsafe import read_text
 
@@ -115,8 +114,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         if text is not None:
             digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
         parts.append(read_file_part(mpart, shown, text))
-    conditions = CompiledConditions()  # (what the build compiles, for the rebuild below to reuse)
-    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found, conditions)
+    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found)
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
     found = redact_outside(root, found, [_shown(p) for p in (manifest, *files) if p])
     if story is None or manifest is None or any(p.severity == "error" for p in found):
@@ -142,7 +140,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     # into the holes the read objects would leave; and its conditions compiled anew, as a warm load compiles them
     # (the evaluators compiled while reading, lying among the reader's objects, are what play calls most).
     rebuilt = cache.decode(data, numbers, fresh, os.path.abspath(root), shown_all)
-    del story, parts, mpart, conditions, encoded, texts
+    del story, parts, mpart, encoded, texts
     return rebuilt
 
 

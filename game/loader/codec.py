@@ -248,12 +248,10 @@ def encode(
 
 def decode(
     data: Any, numbers: Sequence[int], texts: list[str], root: str, shown: list[str],
-    compiled: dict[str, tuple[cond.Node, cond.Evaluator]] | None = None,
 ) -> tuple[Story, list[Problem]]:
     """Rebuild the Story and its warnings from ``encode``'s data. Raises on anything unexpected, which the caller
     treats as a miss. Types and cross-references are checked again, so not even a well-formed but inconsistent
-    entry can give a story the engine could not play. ``compiled``: conditions already parsed and compiled, by
-    source (a cold load's, when it rebuilds its story), so they are not parsed again."""
+    entry can give a story the engine could not play."""
     if not isinstance(data, dict) or data.get("files") != len(shown) or data.get("texts") != len(texts):
         raise CacheMiss("the story's files changed, or the entry is incomplete")
     files = [*shown, ""]  # file -1 is the empty file of a position that has none
@@ -331,7 +329,7 @@ def decode(
 
     # Conditions are compiled again from their source; identical sources share one parse, as in a cold load.
     sources = col("conditions", "source", texts)
-    compiled = dict(compiled) if compiled else {}
+    compiled: dict[str, tuple[cond.Node, cond.Evaluator]] = {}
 
     def compile_condition(source: str) -> tuple[cond.Node, cond.Evaluator]:
         hit = compiled.get(source)
