@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # (not imported from typing: a warm start does not import
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
     from yaml import Node
 
@@ -87,34 +87,54 @@ def compose(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
 def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     manifest, files, problems = walk_story_files(root)
     use_cache = manifest is not None and not problems and cache.enabled()
+    read = None
     if use_cache and manifest is not None:
         # A valid story whose files are byte for byte those last loaded comes back from the cache, without YAML.
         paths = [manifest, *files]
-        hit = cache.lookup(root, paths, [_shown(p) for p in paths])
+        hit, read = cache.probe(root, paths, [_shown(p) for p in paths])
         if hit is not None:
             return hit
     from .parts import assemble, read_file_part, read_manifest_part
-    from .yamlsafe import read_text
+    from .yamlsafe import decode_text, read_data, text_bytes
 
+    # On a miss the cache lookup has read every file and hashed them: its bytes are decoded here, and its digest
+    # is the story's, unless a file turns out not to be text (the digest covers the files read as text only).
+    given = read.data if read is not None else None
+    digest = sha256() if given is None else None
+    as_text: list[tuple[int, bytes]] = []  # (index, name) of each file read as text: what the digest covers
     found = list(problems)
-    digest = sha256()
+
+    def text_of(i: int, path: str, shown: str, name: bytes) -> str | None:
+        data, probs = (given[i], []) if given is not None else read_data(path, shown)
+        text = None
+        if data is not None:
+            text, probs = decode_text(data, shown)
+            if text is not None:
+                as_text.append((i, name))
+                if digest is not None:
+                    _hash_file(digest, name, text_bytes(data))
+        found.extend(probs)
+        return text
+
     mpart = None
     if manifest is not None:
-        shown = _shown(manifest)
-        text, probs = read_text(manifest, shown)
-        found.extend(probs)
-        if text is not None:
-            digest.update(b"story.yaml\0" + text.encode() + b"\0")
-        mpart = read_manifest_part(shown, text)
+        mpart = read_manifest_part(_shown(manifest), text_of(0, manifest, _shown(manifest), b"story.yaml"))
     parts = []
-    for path in files:
+    for i, path in enumerate(files, 1):
         shown = _shown(path)
-        text, probs = read_text(path, shown)
-        found.extend(probs)
-        if text is not None:
-            digest.update(os.path.relpath(path, root).encode() + b"\0" + text.encode() + b"\0")
-        parts.append(read_file_part(mpart, shown, text))
-    story, found = assemble(os.path.abspath(root), digest.hexdigest()[:16], mpart, parts, found)
+        parts.append(read_file_part(mpart, shown, text_of(i, path, shown, os.path.relpath(path, root).encode())))
+    if digest is None and read is not None and given is not None:
+        if len(as_text) == len(given):
+            content_hex = read.digest
+        else:  # (a file that is not text: the story does not load, but its digest is still that of its text)
+            digest = sha256()
+            for i, name in as_text:
+                _hash_file(digest, name, text_bytes(given[i]))
+            content_hex = digest.hexdigest()
+    else:
+        content_hex = digest.hexdigest() if digest is not None else ""
+    given = read = None  # (the bytes are not kept while the story is built)
+    story, found = assemble(os.path.abspath(root), content_hex[:16], mpart, parts, found)
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.
     found = redact_outside(root, found, [_shown(p) for p in (manifest, *files) if p])
     if story is None or manifest is None or any(p.severity == "error" for p in found):
@@ -123,7 +143,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     if len(story.scenes) < COMPACT_FROM:
         if use_cache:
             # Keyed by the digest of exactly the text read above, so what is stored is what those bytes mean.
-            cache.store(root, digest.hexdigest(), story, found, shown_all)
+            cache.store(root, content_hex, story, found, shown_all)
         return story, found
     # A large story is rebuilt from its cache encoding, as a warm load builds it: the objects made while reading
     # YAML lie scattered through a heap of freed nodes, and random play on them ran 11% (1,000 scenes) to 40%
@@ -133,7 +153,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     except cache.CacheMiss:  # a story the cache cannot hold (a NUL in a text): keep it as read
         return story, found
     if use_cache:
-        cache.store_encoded(root, digest.hexdigest(), encoded)
+        cache.store_encoded(root, content_hex, encoded)
     data, numbers, texts = encoded
     where = os.path.abspath(root)
     # Decoded twice while everything read is still alive. Reading leaves holes in the allocator's pools (each
@@ -147,6 +167,14 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     rebuilt = cache.decode(data, numbers, "\0".join(texts).split("\0"), where, shown_all)
     del story, parts, mpart, encoded, texts, filler
     return rebuilt
+
+
+def _hash_file(digest: Any, name: bytes, data: bytes) -> None:
+    """Add one file to a story's content digest: ``name NUL bytes NUL``, as ``cache.content_digest`` hashes it."""
+    digest.update(name)
+    digest.update(b"\0")
+    digest.update(data)
+    digest.update(b"\0")
 
 
 def load_story(root: str | None = None) -> Story:

@@ -257,11 +257,14 @@ class StoryBuilder(NodeReader):
                 self._check_structure(para)
             return Template((text,) if text else ("",))
 
+        node = para.node
+        assert node is not None  # (a paragraph keeps its node whenever it holds a brace or a colon)
+
         def condition(source: str, offset: int) -> Condition | None:
-            return self._condition(_CondRef(source, para.src, para.node, para.at(offset)))
+            return self._condition(_CondRef(source, para.src, node, para.at(offset)))
 
         def locate(offset: int) -> Pos:
-            return Pos(para.src.shown, *_locate(para.src, para.node, para.at(offset)))
+            return Pos(para.src.shown, *_locate(para.src, node, para.at(offset)))
 
         def error(message: str, offset: int, name: str) -> None:
             if name and self.knock_on(name):
@@ -280,7 +283,7 @@ class StoryBuilder(NodeReader):
         # (Every pattern holds a ':', tested first; the plain substring tests run in C; the regex, which tries every
         # position, runs only when one of them hits.)
         found = _STRUCTURE_IN_TEXT.search(text) if any(k in text for k in _STRUCTURE_KEYS) else None
-        if found is not None:
+        if found is not None and para.node is not None:
             where = Pos(para.src.shown, *_locate(para.src, para.node, para.at(found.start(1))))
             self.problems.append(Problem(
                 where.file, where.line, where.column,

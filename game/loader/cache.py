@@ -41,8 +41,8 @@ _SECRET = "secret"
 _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger file never loads, so is never cached
 
 __all__ = [
-    "CacheMiss", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "read_entry", "stats", "store", "store_encoded",
+    "CacheMiss", "Read", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
+    "lookup", "probe", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -131,10 +131,11 @@ def content_digest(root: str, paths: Sequence[str]) -> Any:
     return found[0] if found is not None else None
 
 
-def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int] | None:
-    """``content_digest``, and how many bytes the story's files hold."""
+def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int, list[bytes]] | None:
+    """``content_digest``, how many bytes the story's files hold, and those bytes (a byte-order mark dropped)."""
     digest = sha256()
     total = 0
+    read = []
     for i, path in enumerate(paths):
         try:
             # As the loader does (the same reader): never open what is not a regular file, nor a huge one.
@@ -150,7 +151,8 @@ def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int] | None:
         digest.update(b"\0")
         digest.update(data)
         digest.update(b"\0")
-    return digest, total
+        read.append(data)
+    return digest, total, read
 
 
 def entry_limit(source_bytes: int) -> int:
@@ -176,15 +178,36 @@ stats = {"hits": 0, "misses": 0, "stores": 0}
 def lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Story, list[Problem]] | None:
     """The cached story for these files and its warnings, or None on any miss. ``paths`` are the manifest then
     the scene files in the loader's order; ``shown`` the same files as positions name them."""
+    return probe(root, paths, shown)[0]
+
+
+class Read:
+    """What looking a story up read of its files: their bytes (a UTF-8 byte-order mark dropped), in the order
+    looked up, and the content digest of them all. A miss hands them to the cold load that follows, which then
+    reads and hashes nothing twice, and reads exactly the bytes it was looked up by."""
+
+    __slots__ = ("data", "digest")
+
+    def __init__(self, data: list[bytes], digest: str) -> None:
+        self.data, self.digest = data, digest
+
+
+def probe(
+    root: str, paths: Sequence[str], shown: Sequence[str]
+) -> tuple[tuple[Story, list[Problem]] | None, Read | None]:
+    """As ``lookup``, and on a miss what was read to find it out (None when the files were not all read)."""
+    read: list[Read] = []
     try:
-        found = _lookup(root, paths, shown)
+        found = _lookup(root, paths, shown, read)
     except Exception:  # noqa: BLE001 - e.g. a file name that is not valid UTF-8: the loader itself reports it
         found = None
     stats["hits" if found is not None else "misses"] += 1
-    return found
+    return found, (read[0] if read and found is None else None)
 
 
-def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Story, list[Problem]] | None:
+def _lookup(
+    root: str, paths: Sequence[str], shown: Sequence[str], read: list[Read]
+) -> tuple[Story, list[Problem]] | None:
     entry = entry_path(root)
     if entry is None:
         return None
@@ -195,6 +218,7 @@ def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Stor
     if found is None:
         return None
     content_hex = found[0].hexdigest()
+    read.append(Read(found[2], content_hex))
     try:
         # Only ever a plain file this process's kind wrote: a link, a FIFO (it would block), a device (/dev/zero never
         # ends) or a folder is a miss, refused before it is opened.

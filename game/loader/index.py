@@ -225,6 +225,7 @@ class _Builder:
 
     def para(self, para: Para, scene: str = "", choice: str = "") -> None:
         src, node = para.src, para.node
+        assert node is not None  # (an editor's reading keeps every paragraph's node)
         self.text(para.text, lambda k: _locate(src, node, para.at(k)), scene, choice)
         self.index.prose.append((src, node, para))
 

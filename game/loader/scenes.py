@@ -30,7 +30,7 @@ class Para:
 
     text: str
     src: _Src
-    node: ScalarNode
+    node: ScalarNode | None  # None for plain prose read for a one-off load: nothing in it is located
     segments: tuple[tuple[int, int], ...]
 
     def at(self, offset: int) -> int:
@@ -208,9 +208,11 @@ class SceneReader(NodeReader):
                 if v is not None and isinstance(item, ScalarNode):
                     raw.text.append((None, self.paragraphs(src, v, item), self.pos(src, item)))
 
-    @staticmethod
-    def paragraphs(src: _Src, value: str, node: ScalarNode) -> list[Para]:
-        """Split on blank lines; the lines within a paragraph are joined with single spaces."""
+    def paragraphs(self, src: _Src, value: str, node: ScalarNode) -> list[Para]:
+        """Split on blank lines; the lines within a paragraph are joined with single spaces. A paragraph keeps its
+        YAML node and segments (to place a problem in it) only when it can have one, or for an editor's index:
+        plain prose (most of a story) lets its node go with its file's tree, rather than hold it until the story
+        is built (a fifth of a cold load's memory)."""
         out: list[Para] = []
         parts: list[str] = []
         segments: list[tuple[int, int]] = []
@@ -225,12 +227,17 @@ class SceneReader(NodeReader):
                 parts.append(stripped)
                 length += len(stripped)
             elif parts and not line.strip(" \t"):  # a blank line (spaces and tabs at most) ends a paragraph
-                out.append(Para(" ".join(parts), src, node, tuple(segments)))
+                out.append(self._para(" ".join(parts), src, node, segments))
                 parts, segments, length = [], [], 0
             offset += len(line) + 1
         if parts:
-            out.append(Para(" ".join(parts), src, node, tuple(segments)))
+            out.append(self._para(" ".join(parts), src, node, segments))
         return out
+
+    def _para(self, text: str, src: _Src, node: ScalarNode, segments: list[tuple[int, int]]) -> Para:
+        if self.prose is None and "{" not in text and "}" not in text and ":" not in text:
+            return Para(text, src, None, ())  # (see Builder._paragraph: nothing in it is ever located)
+        return Para(text, src, node, tuple(segments))
 
     def former_ids(self, src: _Src, node: Node, what: str) -> list[tuple[str, Pos]]:
         """``formerly:``: one former id or a list of them."""

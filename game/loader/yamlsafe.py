@@ -88,26 +88,41 @@ def _might_nest_deeply(text: str) -> bool:
 
 
 def read_text(path: str, shown: str) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 text within the size limit. Returns (text, problems).
+    """Read a file as UTF-8 text within the size limit. Returns (text, problems)."""
+    data, problems = read_data(path, shown)
+    return (None, problems) if data is None else decode_text(data, shown)
+
+
+def read_data(path: str, shown: str) -> tuple[bytes | None, list[Problem]]:
+    """A file's bytes within the size limit, for ``decode_text``. Returns (bytes, problems).
 
     The bytes come through the game's one reader for small files (``game.smallfile``): anything but a regular
     file is refused before it is opened (opening a FIFO blocks until a writer comes; a device such as /dev/zero
     never ends), and so is a file over the limit, checked again on the open file.
     """
     try:
-        data = smallfile.read_bytes(path, MAX_FILE_BYTES)
+        return smallfile.read_bytes(path, MAX_FILE_BYTES), []
     except smallfile.FileRefused as exc:
         if exc.kind == "kind":
             return None, [Problem(shown, 0, 0, "not a regular file (a pipe, device or socket)")]
         if exc.kind == "size":
             return None, [Problem(shown, 0, 0, f"file is too large{exc.reason.removeprefix('it is too large')}")]
         return None, [Problem(shown, 0, 0, f"cannot be read: {exc.reason}")]
+
+
+def text_bytes(data: bytes) -> bytes:
+    """The bytes a file's text is decoded from: its bytes without a UTF-8 byte-order mark. For a file
+    ``decode_text`` accepts, they are exactly its text encoded as UTF-8 (what the story's digest hashes)."""
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def decode_text(data: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    """A file's bytes as text: UTF-8 (a byte-order mark is dropped), without NUL. Returns (text, problems)."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
         return None, [Problem(shown, 1, 1, "file is UTF-32 encoded; save it as UTF-8")]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(shown, 1, 1, "file is UTF-16 encoded; save it as UTF-8")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]  # a UTF-8 byte-order mark is harmless (editors on Windows add one)
+    data = text_bytes(data)  # a UTF-8 byte-order mark is harmless (editors on Windows add one)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

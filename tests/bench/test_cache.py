@@ -9,14 +9,15 @@ import os
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bench_helpers import RICH, as_data
 
-from game import loader
+from game import loader, smallfile
 from game.bench.synthetic import write_synthetic
 from game.engine import Game, Story
-from game.loader import cache, check_story, load_story
+from game.loader import cache, check_story, load_story, parts
 
 
 def no_yaml(*args: object, **kwargs: object) -> None:
@@ -145,6 +146,57 @@ def test_the_warm_digest_is_the_loaders_fingerprint_even_with_a_byte_order_mark(
     assert digest is not None and digest.hexdigest()[:16] == story.fingerprint
     load_story(str(tiny_copy))
     assert warm(tiny_copy, monkeypatch).fingerprint == story.fingerprint
+
+
+def test_a_miss_reads_each_file_once_and_the_story_keeps_the_same_fingerprint(
+    tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a miss the cold load decodes the bytes the lookup read and hashed: one read of each file, not two,
+    and the fingerprint is the one a load without the cache gives (a byte-order mark included)."""
+    one = tiny_copy / "one.yaml"
+    one.write_bytes(b"\xef\xbb\xbf" + one.read_bytes())
+    expected = cold(tiny_copy, monkeypatch)
+    load_story(str(tiny_copy))  # a cache now exists, so a lookup reads and hashes the files
+    (tiny_copy / "two.yaml").write_text((tiny_copy / "two.yaml").read_text() + "\n# edited\n")
+    reads: list[str] = []
+    real = smallfile.read_bytes
+
+    def counting(path: str, *args: object, **kwargs: object) -> bytes:
+        if path.endswith(".yaml"):
+            reads.append(os.path.basename(path))
+        return real(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(smallfile, "read_bytes", counting)
+    edited = load_story(str(tiny_copy))
+    assert cache.stats["misses"] == 2 and cache.stats["stores"] == 2
+    assert sorted(reads) == ["one.yaml", "story.yaml", "two.yaml"]
+    assert edited.fingerprint == cold(tiny_copy, monkeypatch).fingerprint != expected.fingerprint
+    assert as_data(warm(tiny_copy, monkeypatch)) == as_data(edited)
+
+
+def test_a_file_that_is_not_text_after_a_miss_is_reported_as_without_the_cache(
+    tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_story(str(tiny_copy))
+    two = tiny_copy / "two.yaml"
+    two.write_bytes(two.read_bytes().replace(b"The Long Road", b"The Long R\xe9ad", 1))  # Latin-1, not UTF-8
+    fingerprints: list[str] = []
+    real = parts.assemble
+
+    def assemble(root: str, fingerprint: str, *args: Any, **kwargs: Any) -> Any:
+        fingerprints.append(fingerprint)
+        return real(root, fingerprint, *args, **kwargs)
+
+    monkeypatch.setattr(parts, "assemble", assemble)
+    _, problems = check_story(str(tiny_copy))
+    with monkeypatch.context() as m:
+        m.setenv("QASAS_NO_CACHE", "1")
+        _, problems_cold = check_story(str(tiny_copy))
+    assert cache.stats["misses"] == 2
+    assert [str(p) for p in problems] == [str(p) for p in problems_cold]
+    assert any("not valid UTF-8" in str(p) for p in problems)
+    # The digest covers the files read as text, with the cache's bytes as without them.
+    assert len(fingerprints) == 2 and fingerprints[0] == fingerprints[1]
 
 
 def test_warnings_survive_the_round_trip(tiny_copy: Path) -> None:
