@@ -1,7 +1,8 @@
 """Why a choice is disabled, in words: the parts of its requirement that fail now, never the ones that hold.
 
 An author's ``reason:`` always wins; this is what a player reads when there is none: "Needs Arab civilians at 50
-or more." Factions are named by their display name now, variables by their description.
+or more.", "Needs the coalition above 60." Factions are named by their display name now, variables by their
+description.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
     from .model import Choice, Story
 
 _OPS = {
-    ">=": "{} or more", ">": "above {}", "<=": "{} or less", "<": "below {}", "==": "exactly {}", "!=": "not {}",
+    ">=": "at {} or more", ">": "above {}", "<=": "at {} or less", "<": "below {}", "==": "at exactly {}",
+    "!=": "at anything but {}",
 }
 _FLIP = {">=": "<=", ">": "<", "<=": ">=", "<": ">", "==": "==", "!=": "!="}
 
@@ -63,7 +65,7 @@ def _phrase(story: Story, node: Node, faction_name: Callable[[str], str]) -> str
             if isinstance(right, Num):
                 quantity = _quantity(story, left, faction_name)
                 if quantity:
-                    return f"{quantity} at {_OPS[op].format(right.value)}"
+                    return f"{quantity} {_OPS[op].format(right.value)}"
             if isinstance(right, Bool) and isinstance(left, Name) and op in ("==", "!="):
                 positive = right.value == (op == "==")
                 return _flag(story, left.name, positive)
@@ -83,7 +85,7 @@ def _quantity(story: Story, node: Node, faction_name: Callable[[str], str]) -> s
     """A number in words a player reads: a faction's name, a variable's description, 'the higher of A and B',
     'A and B together'; '' when it reads no better than the source."""
     if isinstance(node, Name):
-        return faction_name(node.name) if node.name in story.factions else _variable(story, node.name)
+        return _in_sentence(faction_name(node.name)) if node.name in story.factions else _variable(story, node.name)
     if isinstance(node, Func):
         a, b = (_quantity(story, arg, faction_name) for arg in node.args)
         if a and b:
@@ -93,6 +95,11 @@ def _quantity(story: Story, node: Node, faction_name: Callable[[str], str]) -> s
         if a and b:
             return f"{a} and {b} together"
     return ""
+
+
+def _in_sentence(name: str) -> str:
+    """A faction's name as it reads after "Needs": "The coalition" is "the coalition" there."""
+    return "the " + name[4:] if name.startswith("The ") else name
 
 
 def _variable(story: Story, name: str) -> str:

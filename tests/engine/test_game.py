@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from game.engine import ChoiceError, Game, ReplayError, Story
+from game.loader import load_story
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def ids(game: Game) -> list[str]:
@@ -45,7 +51,7 @@ def test_flat_trust_is_clamped_and_reported_with_before_and_after(tiny_story: St
     assert game.trust()["guards"] == 0
     # The automatic reason names the faction and the threshold.
     charm = {c.id: c for c in game.choices()}["charm"]
-    assert not charm.enabled and charm.reason == "Needs The guards at 50 or more."
+    assert not charm.enabled and charm.reason == "Needs the guards at 50 or more."
 
 
 def test_fair_change_moves_a_share_of_the_remaining_distance(tiny_story: Story) -> None:
@@ -132,3 +138,30 @@ def test_a_scene_finds_its_choices_by_id_and_nothing_else(tiny_story: Story) -> 
     assert gate.choice(gate.choices[0].key) is None  # a key ('scene.choice') is not an id
     with pytest.raises(ChoiceError, match="has no choice 'no_such_choice'"):
         Game(tiny_story).choose("no_such_choice")
+
+
+
+@pytest.mark.parametrize(
+    ("requires", "reason"),
+    [
+        ("guards > 60", "Needs the guards above 60."),
+        ("guards < 20", "Needs the guards below 20."),
+        ("guards <= 20", "Needs the guards at 20 or less."),
+        ("guards == 40", "Needs the guards at exactly 40."),
+        ("guards != 50", "Needs the guards at anything but 50."),
+        ("95 < villagers", "Needs the villagers above 95."),
+        ("max(guards, villagers) >= 95", "Needs the higher of the guards and the villagers at 95 or more."),
+        ("guards > 60 and has_pass", "Needs the guards above 60 and 'You carry a pass'."),
+        ("guards > 10 and has_pass", "Needs 'You carry a pass'."),
+    ],
+)
+def test_a_generated_reason_reads_as_a_sentence(tmp_path: Path, requires: str, reason: str) -> None:
+    """Without an author's reason, the player reads what fails of the requirement in words: a faction named "The
+    guards" is "the guards" inside the sentence, and a threshold is "at 50 or more" or "above 60", never "at above
+    60"."""
+    story = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", story)
+    one = story / "one.yaml"
+    one.write_text(one.read_text().replace("requires: guards >= 50", f"requires: {requires}", 1))
+    charm = {c.id: c for c in Game(load_story(str(story))).choices()}["charm"]
+    assert not charm.enabled and charm.reason == reason

@@ -64,13 +64,13 @@ def test_choices_are_numbered_among_those_shown_and_labels_follow_values(story: 
     assert [tuple(v) for v in game.choices()] == [
         ("scout", "Send 40 men ahead", True, "", 1),
         ("wait", "Wait", True, "", 2),
-        ("bribe", "Pay the guards", False, "Needs The guards at above 60.", 3),
+        ("bribe", "Pay the guards", False, "Needs the guards above 60.", 3),
         ("rest", "Rest", True, "", 4),
     ]
     game.choose("scout")  # 15 men: scouting is hidden, and every choice after it moves up
     assert [tuple(v) for v in game.choices()] == [
         ("wait", "Wait", True, "", 1),
-        ("bribe", "Pay the guards", False, "Needs The guards at above 60.", 2),
+        ("bribe", "Pay the guards", False, "Needs the guards above 60.", 2),
         ("rest", "Rest", True, "", 3),
     ]
     for _ in range(3):
