@@ -123,16 +123,15 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     for i, path in enumerate(files, 1):
         shown = _shown(path)
         parts.append(read_file_part(mpart, shown, text_of(i, path, shown, os.path.relpath(path, root).encode())))
-    if digest is None and read is not None and given is not None:
-        if len(as_text) == len(given):
-            content_hex = read.digest
-        else:  # (a file that is not text: the story does not load, but its digest is still that of its text)
+    if read is not None and len(as_text) == len(read.data):
+        content_hex = read.digest  # every file read as text: the lookup's digest is the story's
+    else:
+        if read is not None:  # (a file that is not text: the story does not load; its digest is of its text)
             digest = sha256()
             for i, name in as_text:
-                _hash_file(digest, name, text_bytes(given[i]))
-            content_hex = digest.hexdigest()
-    else:
-        content_hex = digest.hexdigest() if digest is not None else ""
+                _hash_file(digest, name, text_bytes(read.data[i]))
+        assert digest is not None
+        content_hex = digest.hexdigest()
     given = read = None  # (the bytes are not kept while the story is built)
     story, found = assemble(os.path.abspath(root), content_hex[:16], mpart, parts, found)
     # A file reached through a link leaving the story folder may be anything (/etc/shadow): never quote it.

@@ -132,7 +132,7 @@ def content_digest(root: str, paths: Sequence[str]) -> Any:
 
 
 def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int, list[bytes]] | None:
-    """``content_digest``, how many bytes the story's files hold, and those bytes (a byte-order mark dropped)."""
+    """``content_digest``, how many bytes the story's files hold, and their bytes as read."""
     digest = sha256()
     total = 0
     read = []
@@ -144,6 +144,7 @@ def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int, list[by
             return None
         if b"\0" in data:
             return None
+        read.append(data)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         total += len(data)
@@ -151,7 +152,6 @@ def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int, list[by
         digest.update(b"\0")
         digest.update(data)
         digest.update(b"\0")
-        read.append(data)
     return digest, total, read
 
 
@@ -182,8 +182,8 @@ def lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Story
 
 
 class Read:
-    """What looking a story up read of its files: their bytes (a UTF-8 byte-order mark dropped), in the order
-    looked up, and the content digest of them all. A miss hands them to the cold load that follows, which then
+    """What looking a story up read of its files: their bytes as read, in the order looked up, and the content
+    digest of them all. A miss hands them to the cold load that follows, which then
     reads and hashes nothing twice, and reads exactly the bytes it was looked up by."""
 
     __slots__ = ("data", "digest")

@@ -174,6 +174,35 @@ def test_a_miss_reads_each_file_once_and_the_story_keeps_the_same_fingerprint(
     assert as_data(warm(tiny_copy, monkeypatch)) == as_data(edited)
 
 
+def test_a_miss_decodes_the_bytes_as_a_load_without_the_cache_does(
+    tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two byte-order marks: the loader drops one, as without the cache, never one more (the lookup's digest
+    drops the first for itself only)."""
+    load_story(str(tiny_copy))
+    one = tiny_copy / "one.yaml"
+    one.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + one.read_bytes())
+    texts: list[str | None] = []
+    real = parts.read_file_part
+
+    def read_file_part(manifest: Any, shown: str, text: str | None, **kwargs: Any) -> Any:
+        if shown.endswith("one.yaml"):
+            texts.append(text)
+        return real(manifest, shown, text, **kwargs)
+
+    monkeypatch.setattr(parts, "read_file_part", read_file_part)
+    story, problems = check_story(str(tiny_copy))
+    with monkeypatch.context() as m:
+        m.setenv("QASAS_NO_CACHE", "1")
+        story_cold, problems_cold = check_story(str(tiny_copy))
+    assert cache.stats["misses"] == 2
+    assert len(texts) == 2 and texts[0] == texts[1] and texts[0] is not None and texts[0].startswith("\ufeff")
+    assert [str(p) for p in problems] == [str(p) for p in problems_cold]
+    assert (story is None) == (story_cold is None)
+    if story is not None and story_cold is not None:
+        assert story.fingerprint == story_cold.fingerprint and as_data(story) == as_data(story_cold)
+
+
 def test_a_file_that_is_not_text_after_a_miss_is_reported_as_without_the_cache(
     tiny_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
