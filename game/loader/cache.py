@@ -33,6 +33,8 @@ TYPE_CHECKING = False  # (not imported from typing: a warm start does not import
 if TYPE_CHECKING:
     from typing import Any
 
+    Found = tuple[Story, list[Problem]]  # a story from the cache and its warnings
+
 APP_DIR = "jaysh-al-qasas"
 MAX_ENTRIES = 32
 MAX_CACHE_BYTES = 1024 * 1024 * 1024
@@ -175,7 +177,7 @@ def _key(content_hex: str) -> str:
 stats = {"hits": 0, "misses": 0, "stores": 0}
 
 
-def lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Story, list[Problem]] | None:
+def lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> Found | None:
     """The cached story for these files and its warnings, or None on any miss. ``paths`` are the manifest then
     the scene files in the loader's order; ``shown`` the same files as positions name them."""
     return probe(root, paths, shown)[0]
@@ -183,8 +185,8 @@ def lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Story
 
 class Read:
     """What looking a story up read of its files: their bytes as read, in the order looked up, and the content
-    digest of them all. A miss hands them to the cold load that follows, which then
-    reads and hashes nothing twice, and reads exactly the bytes it was looked up by."""
+    digest of them all. A miss hands them to the cold load that follows, which then reads and hashes nothing
+    twice, and reads exactly the bytes it was looked up by."""
 
     __slots__ = ("data", "digest")
 
@@ -192,49 +194,44 @@ class Read:
         self.data, self.digest = data, digest
 
 
-def probe(
-    root: str, paths: Sequence[str], shown: Sequence[str]
-) -> tuple[tuple[Story, list[Problem]] | None, Read | None]:
+def probe(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Found | None, Read | None]:
     """As ``lookup``, and on a miss what was read to find it out (None when the files were not all read)."""
-    read: list[Read] = []
     try:
-        found = _lookup(root, paths, shown, read)
+        found, read = _lookup(root, paths, shown)
     except Exception:  # noqa: BLE001 - e.g. a file name that is not valid UTF-8: the loader itself reports it
-        found = None
+        found = read = None
     stats["hits" if found is not None else "misses"] += 1
-    return found, (read[0] if read and found is None else None)
+    return found, (read if found is None else None)
 
 
-def _lookup(
-    root: str, paths: Sequence[str], shown: Sequence[str], read: list[Read]
-) -> tuple[Story, list[Problem]] | None:
+def _lookup(root: str, paths: Sequence[str], shown: Sequence[str]) -> tuple[Found | None, Read | None]:
     entry = entry_path(root)
     if entry is None:
-        return None
+        return None, None
     secret = _secret(os.path.dirname(entry), create=False)
     if secret is None:  # nothing was ever cached here
-        return None
+        return None, None
     found = _digest_and_size(root, paths)
     if found is None:
-        return None
+        return None, None
     content_hex = found[0].hexdigest()
-    read.append(Read(found[2], content_hex))
+    read = Read(found[2], content_hex)
     try:
         # Only ever a plain file this process's kind wrote: a link, a FIFO (it would block), a device (/dev/zero never
         # ends) or a folder is a miss, refused before it is opened.
         blob = smallfile.read_bytes(entry, entry_limit(found[1]), follow_links=False)
     except smallfile.FileRefused:
-        return None
+        return None, read
     try:
         data, numbers, texts = read_entry(blob, _key(content_hex), secret)
         story, problems = decode(data, numbers, texts, root, list(shown))
     except Exception:  # noqa: BLE001 - whatever is wrong with an entry, the cold load that follows replaces it
         # Stale, truncated, corrupt, tampered with or of an unexpected shape: a miss, never an error. (The tests
         # check that good entries are hits, so a mistake here cannot hide as a permanent miss.)
-        return None
+        return None, read
     if story.fingerprint != content_hex[:16]:
-        return None
-    return story, problems
+        return None, read
+    return (story, problems), None
 
 
 def store(root: str, content_hex: str, story: Story, problems: Sequence[Problem], shown: Sequence[str]) -> None:

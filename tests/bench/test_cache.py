@@ -8,6 +8,7 @@ import json
 import os
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,30 @@ def entry(root: Path) -> Path:
     path = cache.entry_path(str(root))
     assert path is not None
     return Path(path)
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, module: Any, name: str, seen: Callable[..., object]) -> None:
+    """Wrap ``module.name`` so that ``seen`` gets each call's arguments before the real function runs."""
+    real = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        seen(*args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wrapper)
+
+
+def after_a_miss_and_without_the_cache(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[Story | None, list[loader.Problem]], tuple[Story | None, list[loader.Problem]]]:
+    """``check_story`` of ``root`` after a cache miss, then with the cache off: the same problems both ways."""
+    missed = check_story(str(root))
+    with monkeypatch.context() as m:
+        m.setenv("QASAS_NO_CACHE", "1")
+        cold_ = check_story(str(root))
+    assert cache.stats["misses"] == 2
+    assert [str(p) for p in missed[1]] == [str(p) for p in cold_[1]]
+    return missed, cold_
 
 
 def play_alike(a: Story, b: Story, seeds: range, max_steps: int = 400) -> int:
@@ -159,14 +184,12 @@ def test_a_miss_reads_each_file_once_and_the_story_keeps_the_same_fingerprint(
     load_story(str(tiny_copy))  # a cache now exists, so a lookup reads and hashes the files
     (tiny_copy / "two.yaml").write_text((tiny_copy / "two.yaml").read_text() + "\n# edited\n")
     reads: list[str] = []
-    real = smallfile.read_bytes
 
-    def counting(path: str, *args: object, **kwargs: object) -> bytes:
+    def read(path: str, *_: object, **__: object) -> None:
         if path.endswith(".yaml"):
             reads.append(os.path.basename(path))
-        return real(path, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(smallfile, "read_bytes", counting)
+    spy(monkeypatch, smallfile, "read_bytes", read)
     edited = load_story(str(tiny_copy))
     assert cache.stats["misses"] == 2 and cache.stats["stores"] == 2
     assert sorted(reads) == ["one.yaml", "story.yaml", "two.yaml"]
@@ -183,21 +206,14 @@ def test_a_miss_decodes_the_bytes_as_a_load_without_the_cache_does(
     one = tiny_copy / "one.yaml"
     one.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + one.read_bytes())
     texts: list[str | None] = []
-    real = parts.read_file_part
 
-    def read_file_part(manifest: Any, shown: str, text: str | None, **kwargs: Any) -> Any:
+    def read(manifest: object, shown: str, text: str | None, **_: object) -> None:
         if shown.endswith("one.yaml"):
             texts.append(text)
-        return real(manifest, shown, text, **kwargs)
 
-    monkeypatch.setattr(parts, "read_file_part", read_file_part)
-    story, problems = check_story(str(tiny_copy))
-    with monkeypatch.context() as m:
-        m.setenv("QASAS_NO_CACHE", "1")
-        story_cold, problems_cold = check_story(str(tiny_copy))
-    assert cache.stats["misses"] == 2
+    spy(monkeypatch, parts, "read_file_part", read)
+    (story, _), (story_cold, _) = after_a_miss_and_without_the_cache(tiny_copy, monkeypatch)
     assert len(texts) == 2 and texts[0] == texts[1] and texts[0] is not None and texts[0].startswith("\ufeff")
-    assert [str(p) for p in problems] == [str(p) for p in problems_cold]
     assert (story is None) == (story_cold is None)
     if story is not None and story_cold is not None:
         assert story.fingerprint == story_cold.fingerprint and as_data(story) == as_data(story_cold)
@@ -210,19 +226,12 @@ def test_a_file_that_is_not_text_after_a_miss_is_reported_as_without_the_cache(
     two = tiny_copy / "two.yaml"
     two.write_bytes(two.read_bytes().replace(b"The Long Road", b"The Long R\xe9ad", 1))  # Latin-1, not UTF-8
     fingerprints: list[str] = []
-    real = parts.assemble
 
-    def assemble(root: str, fingerprint: str, *args: Any, **kwargs: Any) -> Any:
+    def assemble(root: str, fingerprint: str, *_: object, **__: object) -> None:
         fingerprints.append(fingerprint)
-        return real(root, fingerprint, *args, **kwargs)
 
-    monkeypatch.setattr(parts, "assemble", assemble)
-    _, problems = check_story(str(tiny_copy))
-    with monkeypatch.context() as m:
-        m.setenv("QASAS_NO_CACHE", "1")
-        _, problems_cold = check_story(str(tiny_copy))
-    assert cache.stats["misses"] == 2
-    assert [str(p) for p in problems] == [str(p) for p in problems_cold]
+    spy(monkeypatch, parts, "assemble", assemble)
+    (_, problems), _ = after_a_miss_and_without_the_cache(tiny_copy, monkeypatch)
     assert any("not valid UTF-8" in str(p) for p in problems)
     # The digest covers the files read as text, with the cache's bytes as without them.
     assert len(fingerprints) == 2 and fingerprints[0] == fingerprints[1]
