@@ -97,15 +97,6 @@ for _name in ("scenes", "passages", "choices", "routes", "effects", "on_enter", 
     _TABLES[_name].update({p: _NUMBER for p in _POS})
 
 
-def _columns(items: Sequence[Any], *names: str) -> list[list[Any]]:
-    """The attributes ``names`` of every item, as one list a name, read in one pass over the items."""
-    if not items:
-        return [[] for _ in names]
-    if len(names) == 1:
-        return [list(map(operator.attrgetter(names[0]), items))]
-    return [list(column) for column in zip(*map(operator.attrgetter(*names), items))]
-
-
 def encode(
     story: Story, problems: Sequence[Problem], shown: list[str]
 ) -> tuple[dict[str, Any], array[int], list[str]]:
@@ -141,12 +132,10 @@ def encode(
                 conditions.append(c)
         return out
 
-    def positions(poss: Sequence[Pos]) -> dict[str, list[int]]:
-        if not poss:
-            return {"file": [], "line": [], "column": []}
-        files, lines, cols = zip(*poss)
+    def positions(items: Sequence[Any]) -> dict[str, list[int]]:
         try:
-            return {"file": list(map(file_number.__getitem__, files)), "line": list(lines), "column": list(cols)}
+            return {"file": [file_number[x.pos.file] for x in items], "line": [x.pos.line for x in items],
+                    "column": [x.pos.column for x in items]}
         except KeyError as exc:
             raise CacheMiss(f"a position in an unknown file {exc}") from None
 
@@ -155,27 +144,23 @@ def encode(
     scene_number = {sid: i for i, sid in enumerate(story.scenes)}
 
     def effect_table(items: list[Effect]) -> dict[str, list[Any]]:
-        kinds, slots, amounts, poss = _columns(items, "kind", "slot", "amount", "pos")
-        return {"kind": [kind_number[k] for k in kinds], "slot": slots, "amount": [int(a) for a in amounts],
-                "boolean": [int(type(a) is bool) for a in amounts], **positions(poss)}
+        return {"kind": [kind_number[e.kind] for e in items], "slot": [e.slot for e in items],
+                "amount": [int(e.amount) for e in items], "boolean": [int(type(e.amount) is bool) for e in items],
+                **positions(items)}
 
-    # Each element's fields are read in one pass over the elements (a pass a column met every element again: at
-    # 10,000 scenes, in memory no cache holds, encoding took 17 times what it takes at 1,000).
-    (s_id, s_title, s_chapter, s_place, s_date, s_location, s_ending, s_text, s_choices, s_on_enter, s_pos) = (
-        _columns(scenes, "id", "title", "chapter", "place", "date", "location", "ending", "text", "choices",
-                 "on_enter", "pos"))
-    p_paragraphs, p_when, p_pos = _columns(passages, "paragraphs", "when", "pos")
-    (c_id, c_key, c_label, c_reason, c_visible, c_enabled, c_routes, c_effects, c_result, c_once, c_fallback,
-     c_shared, c_pos) = _columns(choices, "id", "key", "label", "reason", "visible_if", "enabled_if", "routes",
-                                 "effects", "result", "once", "fallback", "shared", "pos")
-    r_target, r_when, r_chance, r_pos = _columns(routes, "target", "when", "chance", "pos")
     columns: dict[str, dict[str, list[Any]]] = {
         "scenes": {
-            "id": s_id, "title": s_title, "chapter": s_chapter, "place": s_place, "date": s_date,
-            "location": s_location, "ending": s_ending, "passages": list(map(len, s_text)),
-            "choices": list(map(len, s_choices)), "on_enter": list(map(len, s_on_enter)), **positions(s_pos),
+            "id": [s.id for s in scenes], "title": [s.title for s in scenes],
+            "chapter": [s.chapter for s in scenes], "place": [s.place for s in scenes],
+            "date": [s.date for s in scenes], "location": [s.location for s in scenes],
+            "ending": [s.ending for s in scenes],
+            "passages": [len(s.text) for s in scenes], "choices": [len(s.choices) for s in scenes],
+            "on_enter": [len(s.on_enter) for s in scenes], **positions(scenes),
         },
-        "passages": {"paragraphs": list(map(len, p_paragraphs)), "if": rows(p_when), **positions(p_pos)},
+        "passages": {
+            "paragraphs": [len(p.paragraphs) for p in passages], "if": rows([p.when for p in passages]),
+            **positions(passages),
+        },
         "templates": {
             "parts": [0 if t.source else len(t.parts) for t in templates],
             "names": [0 if t.source else len(t.names) for t in templates],
@@ -184,20 +169,22 @@ def encode(
         "template_parts": {"part": [p for t in plain for p in t.parts]},  # made numbers below
         "template_names": {"slot": [slot_number[n] for t in plain for n in t.names]},
         "choices": {
-            "id": c_id, "key": c_key, "label": c_label, "reason": c_reason, "if": rows(c_visible),
-            "requires": rows(c_enabled), "routes": list(map(len, c_routes)), "effects": list(map(len, c_effects)),
-            "result": list(map(len, c_result)), "once": list(map(int, c_once)),
-            "fallback": list(map(int, c_fallback)), "shared": c_shared, **positions(c_pos),
+            "id": [c.id for c in choices], "key": [c.key for c in choices], "label": [c.label for c in choices],
+            "reason": [c.reason for c in choices], "if": rows([c.visible_if for c in choices]),
+            "requires": rows([c.enabled_if for c in choices]), "routes": [len(c.routes) for c in choices],
+            "effects": [len(c.effects) for c in choices], "result": [len(c.result) for c in choices],
+            "once": [int(c.once) for c in choices], "fallback": [int(c.fallback) for c in choices],
+            "shared": [c.shared for c in choices], **positions(choices),
         },
         "routes": {
-            "to": list(map(scene_number.__getitem__, r_target)), "if": rows(r_when),
-            "chance": [-1 if c is None else c - 1 for c in r_chance], **positions(r_pos),
+            "to": [scene_number[r.target] for r in routes], "if": rows([r.when for r in routes]),
+            "chance": [-1 if r.chance is None else r.chance - 1 for r in routes], **positions(routes),
         },
         "effects": effect_table(effects),
         "on_enter": effect_table(on_enter),
-        "spans": positions([x.pos for x in spans]),
+        "spans": positions(spans),
     }
-    columns["conditions"] = {"source": [c.source for c in conditions], **positions([c.pos for c in conditions])}
+    columns["conditions"] = {"source": [c.source for c in conditions], **positions(conditions)}
 
     # Texts are numbered in the order first met; "" is always there, so joining and splitting on NUL give back
     # the same list.
