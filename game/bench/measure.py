@@ -20,6 +20,15 @@ def median(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else float("nan")
 
 
+def paired_ratio(values: Sequence[float], baselines: Sequence[float]) -> float:
+    """The median of the pairs' ratios, each value over the baseline measured beside it. A pair runs back to back,
+    so a drift in the machine's speed (other tenants, its frequency, this machine's slow spells of a second or
+    two) cancels within a pair, where between two medians it would not."""
+    if not values or not all(baselines):
+        return float("nan")
+    return round(median([v / b for v, b in zip(values, baselines)]), 3)
+
+
 def worker_command(*args: str) -> list[str]:
     """The command line that runs ``game.bench.worker`` with ``args`` in a fresh interpreter."""
     return [sys.executable, "-m", "game.bench.worker", *args]

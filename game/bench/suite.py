@@ -25,7 +25,7 @@ from functools import partial
 from typing import Any
 
 from . import startup
-from .measure import BenchError, child_env, machine, median, run_json, worker_command
+from .measure import BenchError, child_env, machine, median, paired_ratio, run_json, worker_command
 from .synthetic import write_synthetic
 
 VERSION = 1
@@ -211,12 +211,11 @@ def _startup(settings: Settings, env: dict[str, str], scenes: str | None) -> dic
     ff_bare = median([s["first_frame_ms"] for s in bare])
     mem = median([s["peak_mib"] for s in game])
     mem_bare = median([s["peak_mib"] for s in bare])
-    # Judged on the median of the pairs' ratios (each pair runs back to back: a drift in the machine's speed cancels
-    # within a pair, not between two medians).
-    paired = median([g["first_frame_ms"] / b["first_frame_ms"] for g, b in zip(game, bare)])
+    # Judged on the median of the pairs' ratios (see paired_ratio).
+    paired = paired_ratio([g["first_frame_ms"] for g in game], [b["first_frame_ms"] for b in bare])
     return {
         "startup": {
-            "unit": "ms", "value": round(ff, 1), "baseline": round(ff_bare, 1), "ratio": round(paired, 3),
+            "unit": "ms", "value": round(ff, 1), "baseline": round(ff_bare, 1), "ratio": paired,
             "baseline_is": "a bare Textual app (Header, Static, Footer) started the same way",
             "exit_ms": round(median([s["exit_ms"] for s in game]), 1),
             "baseline_exit_ms": round(median([s["exit_ms"] for s in bare]), 1),
@@ -261,9 +260,7 @@ def _loads(settings: Settings, env: dict[str, str], root: str, key: str, tmp: st
         return median([s["cpu_ms"] for s in samples[kind]])
 
     def paired(kind: str, clock: str) -> float:
-        # The median of each pair's ratio: a pair runs back to back, so a drift in the machine's speed (this
-        # machine has slow spells of a second or two, half as fast again) moves both of it.
-        return round(median([s[clock] / b[clock] for s, b in zip(samples[kind], samples["bare"])]), 3)
+        return paired_ratio([s[clock] for s in samples[kind]], [b[clock] for b in samples["bare"]])
 
     def figure(kind: str) -> dict[str, Any]:
         return {
@@ -316,9 +313,7 @@ def _play_cold(settings: Settings, env: dict[str, str], root: str, key: str) -> 
         cold.append(_play_once(cold_env, root, settings.play_seconds, 1, seed=1000 * run)[0])
         warm.append(_play_once(env, root, settings.play_seconds, 1, seed=1000 * run)[0])
     value, baseline = median(cold), median(warm)
-    # The ratio is the median of each pair's: a pair runs back to back, so a drift in the machine's speed (other
-    # tenants, frequency) cancels within it rather than between the two medians.
-    ratio = round(median([c / w for c, w in zip(cold, warm)]), 3) if all(warm) else float("nan")
+    ratio = paired_ratio(cold, warm)  # (the median of the pairs' ratios)
     return {key: {
         "unit": "choices/s", "value": round(value), "baseline": round(baseline), "ratio": ratio,
         "baseline_is": "the same play right after a warm load (from the cache)",
