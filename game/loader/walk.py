@@ -93,6 +93,7 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
     files: list[str] = []
     seen: set[tuple[int, int]] = set()
     budget = {"folders": MAX_FOLDERS, "entries": MAX_ENTRIES}
+    base = os.path.realpath(root)
 
     def linked_into_system(path: str) -> bool:
         top = system_folder(os.path.realpath(path))
@@ -155,6 +156,10 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
             if e.is_symlink() and linked_into_system(path):
                 continue
             if is_dir:
+                if e.is_symlink() and _holds(os.path.realpath(path), base):
+                    # A link to / or to a folder above the story: a loop, and a walk of whatever else it holds.
+                    problems.append(Problem(path, 0, 0, "symbolic link loop: it leads to a folder that holds the story; it is not followed"))
+                    continue
                 visit(path, depth + 1)
                 continue
             if e.is_symlink() and not os.path.exists(path):
@@ -177,6 +182,11 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
         problems.append(Problem(root, 0, 0, f"too many scene files ({len(files)}; the limit is {MAX_SCENE_FILES})"))
         files = files[:MAX_SCENE_FILES]
     return manifest, files, problems
+
+
+def _holds(folder: str, path: str) -> bool:
+    """Whether the real path ``path`` is ``folder`` or lies under it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _utf8_name(name: str) -> bool:

@@ -259,8 +259,9 @@ def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[t
     A file is taken as given. A folder is searched (hidden entries skipped, sorted), but bounded: links to folders
     are not followed, a file reached through a link that leaves the folder is left out (it could be anything on the
     machine, and a message about it would quote it; name it directly to replay it), ``/proc``, ``/sys`` and ``/dev``
-    are never searched, and a folder holding more than MAX_SEARCH_ENTRIES entries is refused whole (``qasas replay
-    /`` answers in a second instead of reading the whole machine)."""
+    are never searched, nor is the root of the file system (``qasas replay /`` is a slip, not a request to read the
+    whole machine, however few files it holds), and a folder holding more than MAX_SEARCH_ENTRIES entries is
+    refused whole."""
     from ..loader.walk import system_folder
 
     out: list[Path] = []
@@ -273,6 +274,9 @@ def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[t
         top = system_folder(real)
         if top is not None:
             problems.append((str(p), f"is inside {top}, a system folder; it holds no playthroughs"))
+            continue
+        if os.path.dirname(real) == real:
+            problems.append((str(p), "is the root of the file system; name the folder that holds the playthroughs"))
             continue
         found: list[Path] = []
         budget = MAX_SEARCH_ENTRIES

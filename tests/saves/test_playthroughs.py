@@ -376,6 +376,21 @@ def test_find_playthroughs(tmp_path: Path) -> None:
     assert found == ["a.json", "b.yaml", "c.yml", "sub/d.yaml"]
 
 
+def test_a_folder_over_the_search_limit_is_refused_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An incomplete search replays nothing: which files it happened to reach would be an accident of the walk.
+    from game.saves import playthrough
+
+    for i in range(12):
+        (tmp_path / f"sub{i % 3}" / f"p{i}.yaml").parent.mkdir(exist_ok=True)
+        (tmp_path / f"sub{i % 3}" / f"p{i}.yaml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(playthrough, "MAX_SEARCH_ENTRIES", 15)  # 3 folders + 12 files: exactly at the limit
+    assert len(playthrough.search_playthroughs([tmp_path])[0]) == 12
+    monkeypatch.setattr(playthrough, "MAX_SEARCH_ENTRIES", 14)
+    found, problems = playthrough.search_playthroughs([tmp_path, tmp_path / "sub0" / "p0.yaml"])
+    assert found == [tmp_path / "sub0" / "p0.yaml"]  # a file named outright is still taken
+    assert problems == [(str(tmp_path), "holds too many files to search (over 14); name a smaller folder")]
+
+
 def test_a_game_made_by_replay_equals_the_played_one(tiny_story: Story) -> None:
     # The API the explorer uses: replay a log, write it, read it back, replay it again.
     game = play(tiny_story, "bribe", "road", "walk", seed=11)
