@@ -194,7 +194,9 @@ def encode(
     ]
     met = dict.fromkeys(chain([""], *text_columns, (p for p in parts if isinstance(p, str))))
     texts = dict(zip(met, range(len(met))))
-    if any("\0" in value for value in texts):  # possible through a YAML escape; such a story is not cached
+    # A NUL is possible through a YAML escape; such a story is not cached. (Counted in the joined texts: a pass in C
+    # over 90,000 texts, where a test of each took 12 ms at 10,000 scenes.)
+    if "\0".join(texts).count("\0") != len(texts) - 1:
         raise CacheMiss("a text with a NUL character")
     columns["template_parts"]["part"] = [texts[p] if isinstance(p, str) else -1 - p for p in parts]
 

@@ -85,9 +85,12 @@ def read_manifest_part(
 
 
 def read_file_part(
-    manifest: ManifestPart | None, shown: str, text: str | None, *, node: Node | None = None, index: bool = False
+    manifest: ManifestPart | None, shown: str, text: str | None, *, node: Node | None = None, index: bool = False,
+    keep_node: bool = False,
 ) -> FilePart:
-    """Read one scene file's text against the manifest's names (``node``: its YAML composed from this text)."""
+    """Read one scene file's text against the manifest's names (``node``: its YAML composed from this text).
+    The part keeps the tree when read for an editor (``index``) or when asked to (``keep_node``: a caller that lets
+    trees go a few files at a time, see ``check_story``)."""
     if text is None:
         return FilePart(shown, None, None, None, manifest)
     problems: list[Problem] = []
@@ -104,9 +107,9 @@ def read_file_part(
         reader.prose = []
     src = _Src(shown, text)
     reader.read_scene_file(src, node)
-    # The tree is kept for an editor's next reading (see ``Workspace``); a one-off load lets it go now, file by
-    # file, rather than hold every file's tree until the story is built (a cold load's memory halves).
-    part = FilePart(shown, text, node if index else None, reader, manifest, problems)
+    # The tree is kept for an editor's next reading (see ``Workspace``); a one-off load lets it go soon, a few files
+    # at a time, rather than hold every file's tree until the story is built (a cold load's memory halves).
+    part = FilePart(shown, text, node if index or keep_node else None, reader, manifest, problems)
     if index:
         part.index = index_file(reader, src)
     return part

@@ -127,6 +127,41 @@ def test_a_warm_synthetic_story_plays_exactly_like_a_cold_one(
     assert play_alike(cold_story, warm_story, range(5), max_steps=3000) > 1000
 
 
+def test_yaml_trees_are_let_go_file_by_file_then_in_batches_and_the_story_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A cold load lets each file's tree go as soon as it is read until it has read TREES_HELD_CHARS of text, then
+    # holds trees until they pass TREES_HELD_CHARS and lets them all go; the last ones go with the parts, once the
+    # story is built (see loader._let_trees_go). When they go changes where objects lie in memory, never what is
+    # loaded.
+    root = tmp_path / "synthetic"
+    write_synthetic(2500, str(root))  # three scene files of 372,584, 382,520 and 191,018 characters
+    monkeypatch.setenv("QASAS_NO_CACHE", "1")
+    batches: list[tuple[int, int, int]] = []  # (first part let go, parts read, parts still holding a tree)
+
+    def seen(parts_read: list[parts.FilePart], start: int) -> None:
+        batches.append((start, len(parts_read), sum(p.node is not None for p in parts_read)))
+
+    spy(monkeypatch, loader, "_let_trees_go", seen)
+    file_by_file = [(0, 1, 1), (1, 2, 1), (2, 3, 1)]
+    expected = {
+        1: file_by_file,  # every file passes the limit on its own
+        400_000: [(0, 1, 1), (1, 3, 2)],  # the first file is read below the limit; the next two are held together
+        700_000: [(0, 1, 1)],  # the last two are held to the end
+        1_000_000: file_by_file,  # the default: a story of under a million characters reads file by file
+    }
+    stories = {}
+    for limit, wanted in expected.items():
+        monkeypatch.setattr(loader, "TREES_HELD_CHARS", limit)
+        batches.clear()
+        stories[limit] = check_story(str(root))
+        assert batches == wanted, limit
+    story, problems = stories[1]
+    assert story is not None and len(story.scenes) == 2500
+    for other, other_problems in stories.values():
+        assert other is not None and as_data(other) == as_data(story) and other_problems == problems
+
+
 def test_every_form_of_the_format_survives_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Spans (with conditions whose positions must come back), number forms, emphasis, results, once-only and
     # fallback choices, shared route lists, renamed factions, former ids, notice and credits.
@@ -286,6 +321,18 @@ def test_a_change_in_the_loader_or_engine_code_misses(tiny_copy: Path, monkeypat
     monkeypatch.setattr(cache, "_code_version", "another version of the code")
     load_story(str(tiny_copy))
     assert cache.stats["misses"] == 2
+
+
+def test_a_story_with_a_nul_in_a_text_loads_but_is_not_cached(tiny_copy: Path, cache_home: Path) -> None:
+    # The cache joins its texts with NUL: a text holding one (a YAML escape) could not come back the same.
+    two = tiny_copy / "two.yaml"
+    text = two.read_text()
+    two.write_text(text.replace("title: The Long Road", 'title: "The Long\\0Road"', 1))
+    for _ in range(2):
+        assert load_story(str(tiny_copy)).scenes["road"].title == "The Long\0Road"
+    assert cache.stats == {"hits": 0, "misses": 2, "stores": 0} and not any(cache_home.glob("story-*"))
+    with pytest.raises(cache.CacheMiss, match="NUL"):
+        cache.encode(load_story(str(tiny_copy)), [], [str(tiny_copy / n) for n in ("story.yaml", "one.yaml", "two.yaml")])
 
 
 def test_a_story_with_errors_is_never_cached(tiny_copy: Path, cache_home: Path) -> None:
