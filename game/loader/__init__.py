@@ -130,10 +130,14 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     for i, path in enumerate(files, 1):
         shown = _shown(path)
         text = text_of(i, path, shown, os.path.relpath(path, root).encode())
-        parts.append(read_file_part(mpart, shown, text, keep_node=True))
-        held_chars += len(text or "")
         read_chars += len(text or "")
-        if held_chars >= TREES_HELD_CHARS or read_chars < TREES_HELD_CHARS:
+        keep = read_chars >= TREES_HELD_CHARS  # (below it, a file's tree goes as soon as the file is read)
+        parts.append(read_file_part(mpart, shown, text, keep_node=keep))
+        if not keep:
+            held = len(parts)
+            continue
+        held_chars += len(text or "")
+        if held_chars >= TREES_HELD_CHARS:
             _let_trees_go(parts, held)
             held, held_chars = len(parts), 0
     if read is not None and len(as_text) == len(read.data):

@@ -142,20 +142,26 @@ def test_yaml_trees_are_let_go_file_by_file_then_in_batches_and_the_story_is_the
     def seen(parts_read: list[parts.FilePart], start: int) -> None:
         batches.append((start, len(parts_read), sum(p.node is not None for p in parts_read)))
 
+    kept: list[bool] = []  # for each scene file: whether its part holds its tree once read
+
+    def read(*args: object, keep_node: bool = False, **kwargs: object) -> None:
+        kept.append(keep_node)
+
     spy(monkeypatch, loader, "_let_trees_go", seen)
-    file_by_file = [(0, 1, 1), (1, 2, 1), (2, 3, 1)]
-    expected = {
-        1: file_by_file,  # every file passes the limit on its own
-        400_000: [(0, 1, 1), (1, 3, 2)],  # the first file is read below the limit; the next two are held together
-        700_000: [(0, 1, 1)],  # the last two are held to the end
-        1_000_000: file_by_file,  # the default: a story of under a million characters reads file by file
+    spy(monkeypatch, parts, "read_file_part", read)
+    expected = {  # limit: (trees held, batches let go)
+        1: ([True] * 3, [(0, 1, 1), (1, 2, 1), (2, 3, 1)]),  # every file passes the limit on its own: a batch each
+        400_000: ([False, True, True], [(1, 3, 2)]),  # the first read below the limit goes at once; two held together
+        700_000: ([False, True, True], []),  # the last two are held to the end, let go with the parts
+        1_000_000: ([False] * 3, []),  # the default: a story of under a million characters, file by file
     }
     stories = {}
     for limit, wanted in expected.items():
         monkeypatch.setattr(loader, "TREES_HELD_CHARS", limit)
         batches.clear()
+        kept.clear()
         stories[limit] = check_story(str(root))
-        assert batches == wanted, limit
+        assert (kept, batches) == wanted, limit
     story, problems = stories[1]
     assert story is not None and len(story.scenes) == 2500
     for other, other_problems in stories.values():
