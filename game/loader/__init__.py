@@ -19,7 +19,7 @@ TYPE_CHECKING = False  # (not imported from typing: a warm start does not import
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, TypeVar
+    from typing import TypeVar
 
     from yaml import Node
 
@@ -118,7 +118,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
             if text is not None:
                 as_text.append((i, name))
                 if digest is not None:
-                    _hash_file(digest, name, text_bytes(data))
+                    cache.hash_file(digest, name, text_bytes(data))
         found.extend(probs)
         return text
 
@@ -130,13 +130,14 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     for i, path in enumerate(files, 1):
         shown = _shown(path)
         text = text_of(i, path, shown, os.path.relpath(path, root).encode())
-        read_chars += len(text or "")
+        chars = len(text or "")
+        read_chars += chars
         keep = read_chars >= TREES_HELD_CHARS  # (below it, a file's tree goes as soon as the file is read)
         parts.append(read_file_part(mpart, shown, text, keep_node=keep))
         if not keep:
             held = len(parts)
             continue
-        held_chars += len(text or "")
+        held_chars += chars
         if held_chars >= TREES_HELD_CHARS:
             _let_trees_go(parts, held)
             held, held_chars = len(parts), 0
@@ -146,7 +147,7 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
         if read is not None:  # (a file that is not text: the story does not load; its digest is of its text)
             digest = sha256()
             for i, name in as_text:
-                _hash_file(digest, name, text_bytes(read.data[i]))
+                cache.hash_file(digest, name, text_bytes(read.data[i]))
         assert digest is not None
         content_hex = digest.hexdigest()
     given = read = None  # (the bytes are not kept while the story is built)
@@ -175,10 +176,10 @@ def _check_story(root: str) -> tuple[Story | None, list[Problem]]:
     # Decoded twice while everything read is still alive (the last trees held too: they filled the holes the batch
     # before them left). Reading leaves holes in the allocator's pools (each file's YAML tree, freed, lay among
     # objects kept), and new objects fill holes before fresh memory: the first decoding fills them and is thrown
-    # away; the second, kept, lies in fresh memory side by side, as a warm load's does. (Decoded once, its objects scattered through the holes: play after a cold load of
-    # 10,000 scenes ran 6-10% slower than after a warm one, and a full collection took 2.5x as long. The second
-    # decoding costs about 7% of the cold load.) Its texts are made anew too, and its conditions compiled anew,
-    # as a warm load compiles them.
+    # away; the second, kept, lies in fresh memory side by side, as a warm load's does. (Decoded once, its objects
+    # scattered through the holes: play after a cold load of 10,000 scenes ran 6-10% slower than after a warm one,
+    # and a full collection took 2.5x as long. The second decoding costs about 7% of the cold load.) Its texts are
+    # made anew too, and its conditions compiled anew, as a warm load compiles them.
     joined = "\0".join(texts)
     filler = cache.decode(data, numbers, joined.split("\0"), where, shown_all)
     rebuilt = cache.decode(data, numbers, joined.split("\0"), where, shown_all)
@@ -200,14 +201,6 @@ def _let_trees_go(parts: list[FilePart], start: int) -> None:
     1,000-scene files or in 130-scene ones) and peaks at 216 MiB rather than 184."""
     for part in parts[start:]:
         part.node = None
-
-
-def _hash_file(digest: Any, name: bytes, data: bytes) -> None:
-    """Add one file to a story's content digest: ``name NUL bytes NUL``, as ``cache.content_digest`` hashes it."""
-    digest.update(name)
-    digest.update(b"\0")
-    digest.update(data)
-    digest.update(b"\0")
 
 
 def load_story(root: str | None = None) -> Story:

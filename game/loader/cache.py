@@ -44,7 +44,7 @@ _LOADER_MAX_FILE_BYTES = 8 * 1024 * 1024  # yamlsafe.MAX_FILE_BYTES: a larger fi
 
 __all__ = [
     "CacheMiss", "Read", "cache_dir", "code_version", "content_digest", "decode", "enabled", "encode", "entry_path",
-    "lookup", "probe", "read_entry", "stats", "store", "store_encoded",
+    "hash_file", "lookup", "probe", "read_entry", "stats", "store", "store_encoded",
 ]
 
 
@@ -150,11 +150,16 @@ def _digest_and_size(root: str, paths: Sequence[str]) -> tuple[Any, int, list[by
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         total += len(data)
-        digest.update(b"story.yaml" if i == 0 else os.path.relpath(path, root).encode())
-        digest.update(b"\0")
-        digest.update(data)
-        digest.update(b"\0")
+        hash_file(digest, b"story.yaml" if i == 0 else os.path.relpath(path, root).encode(), data)
     return digest, total, read
+
+
+def hash_file(digest: Any, name: bytes, data: bytes) -> None:
+    """Add one file to a story's content digest: ``name NUL bytes NUL`` (its bytes without a byte-order mark)."""
+    digest.update(name)
+    digest.update(b"\0")
+    digest.update(data)
+    digest.update(b"\0")
 
 
 def entry_limit(source_bytes: int) -> int:

@@ -156,7 +156,7 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
             if e.is_symlink() and linked_into_system(path):
                 continue
             if is_dir:
-                if e.is_symlink() and _holds(os.path.realpath(path), base):
+                if e.is_symlink() and within(os.path.realpath(path), base):
                     # A link to / or to a folder above the story: a loop, and a walk of whatever else it holds.
                     problems.append(Problem(path, 0, 0, "symbolic link loop: it leads to a folder that holds the story; it is not followed"))
                     continue
@@ -184,8 +184,8 @@ def walk_story_files(root: str) -> tuple[str | None, list[str], list[Problem]]:
     return manifest, files, problems
 
 
-def _holds(folder: str, path: str) -> bool:
-    """Whether the real path ``path`` is ``folder`` or lies under it."""
+def within(folder: str, path: str) -> bool:
+    """Whether the real path ``path`` is the real path ``folder`` or lies under it."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
@@ -201,13 +201,7 @@ def outside_story(root: str, paths: Iterable[str]) -> set[str]:
     """Those of ``paths`` (files, as given) whose real location is not inside the story folder ``root``: reached
     through a symbolic link that leaves it."""
     base = os.path.realpath(root)
-    prefix = base.rstrip(os.sep) + os.sep
-    out = set()
-    for path in paths:
-        real = os.path.realpath(path)
-        if real != base and not real.startswith(prefix):
-            out.add(path)
-    return out
+    return {path for path in paths if not within(base, os.path.realpath(path))}
 
 
 def redact_outside(root: str, problems: list[Problem], files: Iterable[str]) -> list[Problem]:

@@ -262,7 +262,7 @@ def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[t
     are never searched, nor is the root of the file system (``qasas replay /`` is a slip, not a request to read the
     whole machine, however few files it holds), and a folder holding more than MAX_SEARCH_ENTRIES entries is
     refused whole."""
-    from ..loader.walk import system_folder
+    from ..loader.walk import system_folder, within
 
     out: list[Path] = []
     problems: list[tuple[str, str]] = []
@@ -302,7 +302,7 @@ def search_playthroughs(paths: Sequence[Path | str]) -> tuple[list[Path], list[t
                     if depth < MAX_SEARCH_DEPTH and system_folder(os.path.realpath(path)) is None:
                         stack.append((path, depth + 1))
                 elif path.suffix in _SUFFIXES:
-                    if e.is_symlink() and not os.path.realpath(path).startswith(real.rstrip(os.sep) + os.sep):
+                    if e.is_symlink() and not within(real, os.path.realpath(path)):
                         problems.append(
                             (str(path), "a link to a file outside this folder; name the file itself to replay it")
                         )
